@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Descent",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "Descent", targets: ["DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot"]),
+    .executable(name: "descent", targets: ["descent"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+  ],
+  targets: [
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+    .target(name: "DescentTensor", dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+    .target(name: "DescentNN", dependencies: ["DescentTensor"]),
+    .target(name: "DescentOptim", dependencies: ["DescentNN"]),
+    .target(name: "DescentData", dependencies: ["DescentTensor"], resources: [.copy("Resources/digits.csv")]),
+    .target(name: "DescentPlot", dependencies: ["CCairo"]),
+    .executableTarget(
+      name: "descent",
+      dependencies: [
+        "DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
+    .testTarget(name: "DescentNNTests", dependencies: ["DescentNN"]),
+    .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "DescentDataTests", dependencies: ["DescentData", "DescentNN", "DescentOptim"]),
+    .testTarget(name: "DescentPlotTests", dependencies: ["DescentPlot"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
