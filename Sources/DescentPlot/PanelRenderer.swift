@@ -1,0 +1,262 @@
+import CCairo
+import Foundation
+
+/// Lays out and draws one panel inside its grid cell: grid, series, spines, ticks, labels, legend.
+struct PanelRenderer {
+  let panel: Panel
+  let index: Int
+  let cell: Rect
+  let canvas: Canvas
+
+  /// Where everything goes, computed from text sizes before anything is drawn.
+  private struct Layout {
+    var plot: Rect
+    var xMap: AxisMap
+    var yMap: AxisMap
+    var xTicks: [Double]
+    var xTickLabels: [String]
+    var yTicks: [Double]
+    var yTickLabels: [String]
+    var yTickLabelWidth: Double
+  }
+
+  func draw() {
+    let layout = makeLayout()
+    let plot = layout.plot
+    if panel.showsGrid { drawGrid(layout) }
+    canvas.clip(to: plot)
+    let occupied = drawSeries(layout)
+    canvas.unclip()
+    drawSpinesAndTicks(layout)
+    drawLabels(layout)
+    let legend = Legend(series: panel.series, canvas: canvas)
+    if !legend.entries.isEmpty,
+      let frame = legend.frame(for: panel.legend, in: plot, occupied: occupied)
+    {
+      legend.draw(in: frame)
+    }
+  }
+
+  // MARK: - Layout
+
+  private func fittedAxes() -> (x: AxisMap, y: AxisMap) {
+    var paddedX: [Double] = []
+    var paddedY: [Double] = []
+    var tightX: [Double] = []
+    var tightY: [Double] = []
+    for item in panel.series {
+      switch item {
+      case .line(let s): append(s.x, s.y, to: &paddedX, &paddedY)
+      case .scatter(let s): append(s.x, s.y, to: &paddedX, &paddedY)
+      case .markers(let s): append(s.x, s.y, to: &paddedX, &paddedY)
+      case .contour(let s):
+        tightX += [s.x.min(), s.x.max()].compactMap { $0 }
+        tightY += [s.y.min(), s.y.max()].compactMap { $0 }
+      }
+    }
+    let fallback = AxisMap(scale: .linear, lower: 0, upper: 1)
+    let x =
+      (try? AxisMap.fit(
+        scale: panel.xScale, limits: panel.xLimits, padded: paddedX, tight: tightX, panel: index,
+        axis: "x")) ?? fallback
+    let y =
+      (try? AxisMap.fit(
+        scale: panel.yScale, limits: panel.yLimits, padded: paddedY, tight: tightY, panel: index,
+        axis: "y")) ?? fallback
+    return (x, y)
+  }
+
+  /// Adds the points drawable on both axes (a point off a log axis must not stretch the other).
+  private func append(_ x: [Double], _ y: [Double], to xs: inout [Double], _ ys: inout [Double]) {
+    for (px, py) in zip(x, y)
+    where AxisMap.transform(px, panel.xScale) != nil && AxisMap.transform(py, panel.yScale) != nil {
+      xs.append(px)
+      ys.append(py)
+    }
+  }
+
+  private func makeLayout() -> Layout {
+    var (xMap, yMap) = fittedAxes()
+    let pad = Theme.cellPadding
+    canvas.font(size: Theme.titleFontSize, bold: true)
+    let titleHeight = canvas.lineHeight()
+    canvas.font(size: Theme.labelFontSize)
+    let labelHeight = canvas.lineHeight()
+    canvas.font(size: Theme.tickFontSize)
+    let tickHeight = canvas.lineHeight()
+    let hasTitle = !(panel.title ?? "").isEmpty
+    let hasXLabel = !(panel.xLabel ?? "").isEmpty
+    let hasYLabel = !(panel.yLabel ?? "").isEmpty
+
+    let top = (cell.y + pad + (hasTitle ? titleHeight + Theme.gap : tickHeight / 2)).rounded()
+    let bottom = (cell.maxY - pad - tickHeight - Theme.tickLength - 3
+      - (hasXLabel ? labelHeight + Theme.gap : 0)).rounded()
+    yMap.pixelLower = bottom
+    yMap.pixelUpper = top
+    let yTicks = yMap.ticks(maxCount: max(2, Int((bottom - top) / 42)))
+    let yTickLabels = TickLabels.format(yTicks, logarithmic: panel.yScale == .log)
+    let yTickLabelWidth = yTickLabels.map { canvas.textWidth($0) }.max() ?? 0
+
+    let left = (cell.x + pad + (hasYLabel ? labelHeight + Theme.gap : 0) + yTickLabelWidth
+      + Theme.tickLength + 4).rounded()
+    var right = (cell.maxX - pad - 8).rounded()
+    xMap.pixelLower = left
+    xMap.pixelUpper = right
+    var maxCount = max(2, Int((right - left) / 70))
+    var xTicks: [Double] = []
+    var xTickLabels: [String] = []
+    while true {
+      xTicks = xMap.ticks(maxCount: maxCount)
+      xTickLabels = TickLabels.format(xTicks, logarithmic: panel.xScale == .log)
+      let widest = xTickLabels.map { canvas.textWidth($0) }.max() ?? 0
+      let pixels = xTicks.compactMap { xMap.pixel($0) }
+      let spacing = zip(pixels.dropFirst(), pixels).map { $0 - $1 }.min() ?? .infinity
+      if spacing >= widest + 14 || maxCount <= 2 { break }
+      maxCount -= 1
+    }
+    // Let the last tick label overhang no further than the cell's padding.
+    if let last = xTicks.last, let pixel = xMap.pixel(last), let label = xTickLabels.last {
+      let overhang = pixel + canvas.textWidth(label) / 2 - (cell.maxX - pad)
+      if overhang > 0 {
+        right = (right - overhang).rounded(.down)
+        xMap.pixelUpper = right
+      }
+    }
+    let plot = Rect(x: left, y: top, width: right - left, height: bottom - top)
+    return Layout(
+      plot: plot, xMap: xMap, yMap: yMap, xTicks: xTicks, xTickLabels: xTickLabels,
+      yTicks: yTicks, yTickLabels: yTickLabels, yTickLabelWidth: yTickLabelWidth)
+  }
+
+  // MARK: - Drawing
+
+  private func drawGrid(_ layout: Layout) {
+    let plot = layout.plot
+    for x in layout.xTicks.compactMap({ layout.xMap.pixel($0) }) {
+      let px = x.rounded() + 0.5
+      canvas.line(from: (px, plot.y), to: (px, plot.maxY))
+    }
+    for y in layout.yTicks.compactMap({ layout.yMap.pixel($0) }) {
+      let py = y.rounded() + 0.5
+      canvas.line(from: (plot.x, py), to: (plot.maxX, py))
+    }
+    canvas.stroke(color: Theme.grid, width: 1)
+  }
+
+  /// Draws every series and returns the pixel points it covers (for legend placement).
+  private func drawSeries(_ layout: Layout) -> [(Double, Double)] {
+    let bounds = Rect(
+      x: layout.plot.x - 20, y: layout.plot.y - 20, width: layout.plot.width + 40,
+      height: layout.plot.height + 40)
+    func pixel(_ x: Double, _ y: Double) -> (Double, Double)? {
+      guard let px = layout.xMap.pixel(x), let py = layout.yMap.pixel(y) else { return nil }
+      return (px, py)
+    }
+    cairo_set_line_cap(canvas.cr, CAIRO_LINE_CAP_ROUND)
+    cairo_set_line_join(canvas.cr, CAIRO_LINE_JOIN_ROUND)
+    var occupied: [(Double, Double)] = []
+    for item in panel.series {
+      switch item {
+      case .line(let s):
+        let points = zip(s.x, s.y).map { pixel($0, $1) }
+        let drawn = SegmentClipper.addPolyline(points, within: bounds, canvas: canvas)
+        canvas.stroke(color: s.color, width: s.width, dash: s.dash.pattern(width: s.width))
+        occupied += densify(drawn)
+      case .scatter(let s):
+        for point in zip(s.x, s.y).compactMap({ pixel($0, $1) }) where bounds.contains(point.0, point.1) {
+          canvas.dot(x: point.0, y: point.1, size: s.size, color: s.color)
+          occupied.append(point)
+        }
+      case .contour(let s):
+        for (levelIndex, level) in s.levels.enumerated() {
+          let t = s.levels.count > 1 ? Double(levelIndex) / Double(s.levels.count - 1) : 0.5
+          for segment in MarchingSquares.segments(x: s.x, y: s.y, z: s.z, level: level) {
+            let points = [pixel(segment.start.x, segment.start.y), pixel(segment.end.x, segment.end.y)]
+            occupied += SegmentClipper.addPolyline(points, within: bounds, canvas: canvas)
+          }
+          canvas.stroke(color: s.color ?? Color.viridis(t), width: s.width)
+        }
+      case .markers(let s):
+        for point in zip(s.x, s.y).compactMap({ pixel($0, $1) }) where bounds.contains(point.0, point.1) {
+          canvas.marker(s.shape, x: point.0, y: point.1, size: s.size, color: s.color)
+          occupied.append(point)
+        }
+      }
+    }
+    cairo_set_line_cap(canvas.cr, CAIRO_LINE_CAP_BUTT)
+    cairo_set_line_join(canvas.cr, CAIRO_LINE_JOIN_MITER)
+    return occupied
+  }
+
+  /// Points every few pixels along a drawn polyline, so long straight segments count as covered.
+  private func densify(_ points: [(Double, Double)]) -> [(Double, Double)] {
+    var result: [(Double, Double)] = []
+    for (a, b) in zip(points, points.dropFirst()) {
+      let length = hypot(b.0 - a.0, b.1 - a.1)
+      let steps = min(Int(length / 4), 500)
+      for step in 0...steps {
+        let t = steps == 0 ? 0 : Double(step) / Double(steps)
+        result.append((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t))
+      }
+    }
+    return points.count == 1 ? points : result
+  }
+
+  private func drawSpinesAndTicks(_ layout: Layout) {
+    let plot = layout.plot
+    canvas.rectangle(
+      Rect(x: plot.x + 0.5, y: plot.y + 0.5, width: plot.width - 1, height: plot.height - 1))
+    canvas.stroke(color: Theme.spine, width: 1)
+    let length = Theme.tickLength
+    for x in layout.xTicks.compactMap({ layout.xMap.pixel($0) }) {
+      let px = x.rounded() + 0.5
+      canvas.line(from: (px, plot.maxY), to: (px, plot.maxY + length))
+    }
+    for y in layout.yTicks.compactMap({ layout.yMap.pixel($0) }) {
+      let py = y.rounded() + 0.5
+      canvas.line(from: (plot.x, py), to: (plot.x - length, py))
+    }
+    canvas.stroke(color: Theme.spine, width: 1)
+    let minorX = layout.xMap.minorTicks(major: layout.xTicks).compactMap { layout.xMap.pixel($0) }
+    let minorY = layout.yMap.minorTicks(major: layout.yTicks).compactMap { layout.yMap.pixel($0) }
+    for x in minorX { canvas.line(from: (x.rounded() + 0.5, plot.maxY), to: (x.rounded() + 0.5, plot.maxY + length * 0.6)) }
+    for y in minorY { canvas.line(from: (plot.x, y.rounded() + 0.5), to: (plot.x - length * 0.6, y.rounded() + 0.5)) }
+    canvas.stroke(color: Theme.spine, width: 0.8)
+
+    canvas.font(size: Theme.tickFontSize)
+    for (value, label) in zip(layout.xTicks, layout.xTickLabels) {
+      guard let x = layout.xMap.pixel(value) else { continue }
+      canvas.text(
+        label, x: x, y: plot.maxY + length + 3, anchorX: 0.5, anchorY: 0, color: Theme.text)
+    }
+    for (value, label) in zip(layout.yTicks, layout.yTickLabels) {
+      guard let y = layout.yMap.pixel(value) else { continue }
+      canvas.text(
+        label, x: plot.x - length - 4, y: y, anchorX: 1, anchorY: 0.5, color: Theme.text)
+    }
+  }
+
+  private func drawLabels(_ layout: Layout) {
+    let plot = layout.plot
+    if let title = panel.title, !title.isEmpty {
+      canvas.font(size: Theme.titleFontSize, bold: true)
+      canvas.text(
+        title, x: plot.x + plot.width / 2, y: plot.y - Theme.gap, anchorX: 0.5, anchorY: 1,
+        color: Theme.text)
+    }
+    canvas.font(size: Theme.tickFontSize)
+    let tickHeight = canvas.lineHeight()
+    canvas.font(size: Theme.labelFontSize)
+    if let label = panel.xLabel, !label.isEmpty {
+      canvas.text(
+        label, x: plot.x + plot.width / 2,
+        y: plot.maxY + Theme.tickLength + 3 + tickHeight + Theme.gap, anchorX: 0.5, anchorY: 0,
+        color: Theme.text)
+    }
+    if let label = panel.yLabel, !label.isEmpty {
+      canvas.text(
+        label, x: plot.x - Theme.tickLength - 4 - layout.yTickLabelWidth - Theme.gap,
+        y: plot.y + plot.height / 2, anchorX: 0.5, anchorY: 1, rotated: true, color: Theme.text)
+    }
+  }
+}

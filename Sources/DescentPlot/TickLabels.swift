@@ -1,0 +1,66 @@
+import Foundation
+
+/// Compact text for tick values: as few digits as the spacing needs, scientific notation for very
+/// large or small magnitudes, a true minus sign, and "10⁻³" style labels on decade-only log axes.
+public enum TickLabels {
+  /// Labels for `values` (sorted tick positions). All labels share one style so they line up.
+  public static func format(_ values: [Double], logarithmic: Bool = false) -> [String] {
+    guard !values.isEmpty else { return [] }
+    if logarithmic && values.allSatisfy(NiceTicks.isPowerOfTen) {
+      return values.map { "10" + superscript(Int(log10($0).rounded())) }
+    }
+    let magnitude = values.map { abs($0) }.max() ?? 0
+    let step = smallestGap(values) ?? max(magnitude, 1)
+    if magnitude >= 1e5 || (magnitude > 0 && magnitude < 1e-3) || (logarithmic && step < 1e-3) {
+      return values.map { scientific($0, step: step) }
+    }
+    let decimals = max(0, -Int(floor(log10(step) + 1e-9)))
+    return values.map { value in
+      var text = String(format: "%.\(decimals)f", value)
+      if logarithmic { text = trimZeros(text) }
+      return withMinusSign(text)
+    }
+  }
+
+  /// A single compact label, e.g. for legends or contour levels: `%g`-like with a true minus sign.
+  public static func compact(_ value: Double) -> String {
+    guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "∞" : "−∞") }
+    if value == 0 { return "0" }
+    let magnitude = abs(value)
+    if magnitude >= 1e5 || magnitude < 1e-3 { return scientific(value, step: magnitude / 1000) }
+    return withMinusSign(trimZeros(String(format: "%.4g", value)))
+  }
+
+  private static func smallestGap(_ values: [Double]) -> Double? {
+    let gaps = zip(values.dropFirst(), values).map { abs($0 - $1) }.filter { $0 > 0 }
+    return gaps.min()
+  }
+
+  private static func scientific(_ value: Double, step: Double) -> String {
+    if value == 0 { return "0" }
+    let exponent = Int(floor(log10(abs(value)) + 1e-12))
+    let digits = max(0, min(6, exponent - Int(floor(log10(step) + 1e-9))))
+    var mantissa = String(format: "%.\(digits)f", value / pow(10, Double(exponent)))
+    mantissa = trimZeros(mantissa)
+    return withMinusSign("\(mantissa)e\(exponent)")
+  }
+
+  private static func trimZeros(_ text: String) -> String {
+    guard text.contains("."), !text.contains("e") else { return text }
+    var trimmed = text
+    while trimmed.hasSuffix("0") { trimmed.removeLast() }
+    if trimmed.hasSuffix(".") { trimmed.removeLast() }
+    return trimmed
+  }
+
+  private static func withMinusSign(_ text: String) -> String {
+    let replaced = text.replacingOccurrences(of: "-", with: "\u{2212}")
+    return replaced == "\u{2212}0" ? "0" : replaced
+  }
+
+  private static func superscript(_ exponent: Int) -> String {
+    let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    let body = String(String(abs(exponent)).compactMap { $0.wholeNumberValue.map { digits[$0] } })
+    return (exponent < 0 ? "⁻" : "") + body
+  }
+}
