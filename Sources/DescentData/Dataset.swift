@@ -1,1 +1,50 @@
 import DescentTensor
+
+/// A labelled data set held in memory: one row of features per sample and an integer label.
+public struct Dataset<Scalar: TensorScalar> {
+  /// The features, `[count, featureCount]`.
+  public let features: Tensor<Scalar>
+  /// The class label of each sample.
+  public let labels: [Int]
+
+  /// A data set from a feature matrix and one label per row.
+  ///
+  /// - Throws: ``DataError/labelCount(features:labels:)`` when the counts differ.
+  public init(features: Tensor<Scalar>, labels: [Int]) throws {
+    guard features.rank == 2, features.shape[0] == labels.count else {
+      throw DataError.labelCount(features: features.shape.first ?? 0, labels: labels.count)
+    }
+    self.features = features
+    self.labels = labels
+  }
+
+  /// The number of samples.
+  public var count: Int { labels.count }
+  /// The number of features per sample.
+  public var featureCount: Int { features.shape[1] }
+  /// The number of classes, taken as the largest label plus one.
+  public var classCount: Int { (labels.max() ?? -1) + 1 }
+
+  /// The samples at `indices`, in that order.
+  public func subset(_ indices: [Int]) -> Dataset {
+    // Indices come from this data set, so the counts agree.
+    try! Dataset(features: features.gatherRows(indices), labels: indices.map { labels[$0] })
+  }
+
+  /// A seeded random split into a training part and a test part holding `testFraction` of the
+  /// samples (rounded down, at least one of each when there are two or more samples).
+  public func split(testFraction: Double, seed: UInt64) -> (train: Dataset, test: Dataset) {
+    var generator = SeededGenerator(seed: seed)
+    var order = Array(0..<count)
+    order.shuffle(using: &generator)
+    var testCount = Int(Double(count) * testFraction)
+    if count >= 2 { testCount = min(max(testCount, 1), count - 1) }
+    return (subset(Array(order[testCount...])), subset(Array(order[..<testCount])))
+  }
+
+  /// Features scaled by `factor` (e.g. 1/16 for digits' pixel counts).
+  public func scaled(by factor: Scalar) -> Dataset {
+    // Same labels, same rows.
+    try! Dataset(features: features * factor, labels: labels)
+  }
+}
