@@ -1,0 +1,295 @@
+import DescentTensor
+
+/// A handle to a registered step hook, used to remove it.
+public struct StepHookHandle: Hashable, Sendable {
+  let id: Int
+}
+
+/// What every optimizer shares: parameter groups with defaults, per-parameter state keyed by
+/// parameter identity, `zeroGrad`, `step`, state dicts, step hooks and PyTorch's printed layout.
+/// The algorithm (`Algorithm`) supplies the hyperparameters and the update.
+///
+/// Use the named subclasses (`SGD`, `Adam`, ...); this base can also be created directly from a
+/// defaults value, as the conformance runner does.
+public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, CustomStringConvertible
+{
+  /// The element type of the parameters.
+  public typealias Scalar = Algorithm.Scalar
+  /// The algorithm's hyperparameters.
+  public typealias Settings = Algorithm.Settings
+
+  /// The class name shown by ``description`` (`"AdamW"` for Adam with decoupled weight decay).
+  public let name: String
+  /// The hyperparameters a new group starts from.
+  public let defaults: Settings
+  /// The parameter groups, in order.
+  public private(set) var paramGroups: [OptimizerParamGroup<Settings, Scalar>] = []
+  /// Which path runs element-wise updates (the scalar one is the reference for tests).
+  public var kernelPath: KernelPath = .vectorized
+
+  private var states: [ObjectIdentifier: ParameterState<Scalar>] = [:]
+  private var preHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
+  private var postHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
+  private var nextHookID = 0
+
+  /// An optimizer of `groups`, each group's hyperparameters being `defaults` with its overrides.
+  ///
+  /// - Throws: ``OptimizerError`` for an empty group, a parameter given twice, or an unknown or
+  ///   invalid override.
+  public init(groups: [ParameterGroup<Scalar>], defaults: Settings, name: String = Algorithm.name)
+    throws
+  {
+    self.name = name
+    self.defaults = defaults
+    if groups.isEmpty {
+      throw OptimizerError.emptyParameterList(optimizer: name, group: 0)
+    }
+    for group in groups {
+      try addParamGroup(group)
+    }
+  }
+
+  /// Adds a parameter group whose hyperparameters are the defaults with `group.overrides`.
+  ///
+  /// - Throws: ``OptimizerError`` for an empty group, a parameter already optimized, or an
+  ///   unknown or invalid override; the optimizer is then unchanged.
+  public func addParamGroup(_ group: ParameterGroup<Scalar>) throws {
+    let index = paramGroups.count
+    guard !group.parameters.isEmpty else {
+      throw OptimizerError.emptyParameterList(optimizer: name, group: index)
+    }
+    var seen = Set(paramGroups.flatMap { $0.parameters.map(ObjectIdentifier.init) })
+    for (position, parameter) in group.parameters.enumerated() {
+      guard seen.insert(ObjectIdentifier(parameter)).inserted else {
+        throw OptimizerError.duplicateParameter(optimizer: name, group: index, position: position)
+      }
+    }
+    let settings = try Settings(
+      entries: defaults.entries.merging(group.overrides) { _, override in override })
+    paramGroups.append(OptimizerParamGroup(parameters: group.parameters, hyperparameters: settings))
+    if Algorithm.createsStateEagerly {
+      for parameter in group.parameters {
+        states[ObjectIdentifier(parameter)] = Algorithm.initialState(for: parameter, settings)
+      }
+    }
+  }
+
+  /// Every parameter, in group order.
+  public var parameters: [Parameter<Scalar>] { paramGroups.flatMap(\.parameters) }
+
+  /// The state of `parameter`, or `nil` before its first step (for lazily created state).
+  public func state(of parameter: Parameter<Scalar>) -> ParameterState<Scalar>? {
+    states[ObjectIdentifier(parameter)]
+  }
+
+  /// Clears every parameter's gradient: to `nil` (the default, as PyTorch) or to zeros.
+  public func zeroGrad(setToNil: Bool = true) {
+    for parameter in parameters { parameter.zeroGrad(setToNil: setToNil) }
+  }
+
+  /// Takes one step: updates every parameter that has a gradient; parameters without one are
+  /// skipped and their state left unchanged.
+  public func step() {
+    runHooks(preHooks)
+    update()
+    runHooks(postHooks)
+  }
+
+  /// Evaluates `closure` (which recomputes the loss and gradients), takes one step, and returns
+  /// the closure's result. Pre-hooks run before the closure, post-hooks after the update.
+  @discardableResult
+  public func step<Loss>(closure: () throws -> Loss) rethrows -> Loss {
+    runHooks(preHooks)
+    let loss = try closure()
+    update()
+    runHooks(postHooks)
+    return loss
+  }
+
+  private func update() {
+    for group in paramGroups {
+      for parameter in group.parameters {
+        guard let gradient = parameter.grad else { continue }
+        let key = ObjectIdentifier(parameter)
+        var state =
+          states.removeValue(forKey: key)
+          ?? Algorithm.initialState(for: parameter, group.hyperparameters)
+        state.step += 1
+        Algorithm.update(
+          parameter, gradient: gradient, state: &state, hyperparameters: group.hyperparameters,
+          path: kernelPath)
+        states[key] = state
+      }
+    }
+  }
+
+  // MARK: Hooks
+
+  /// Registers `hook` to run before each step.
+  @discardableResult
+  public func registerStepPreHook(_ hook: @escaping (Optimizer) -> Void) -> StepHookHandle {
+    let handle = makeHandle()
+    preHooks.append((handle, hook))
+    return handle
+  }
+
+  /// Registers `hook` to run after each step.
+  @discardableResult
+  public func registerStepPostHook(_ hook: @escaping (Optimizer) -> Void) -> StepHookHandle {
+    let handle = makeHandle()
+    postHooks.append((handle, hook))
+    return handle
+  }
+
+  /// Removes the hook registered with `handle` (no effect when it was already removed).
+  public func removeHook(_ handle: StepHookHandle) {
+    preHooks.removeAll { $0.0 == handle }
+    postHooks.removeAll { $0.0 == handle }
+  }
+
+  private func makeHandle() -> StepHookHandle {
+    nextHookID += 1
+    return StepHookHandle(id: nextHookID)
+  }
+
+  private func runHooks(_ hooks: [(StepHookHandle, (Optimizer) -> Void)]) {
+    for (_, hook) in hooks { hook(self) }
+  }
+
+  // MARK: ScheduledOptimizer
+
+  /// The number of parameter groups.
+  public var paramGroupCount: Int { paramGroups.count }
+
+  /// The learning rate of group `index`.
+  public func learningRate(ofGroup index: Int) -> Double { paramGroups[index].hyperparameters.lr }
+
+  /// Sets the learning rate of group `index` (not validated, as PyTorch's schedulers do).
+  public func setLearningRate(_ value: Double, ofGroup index: Int) {
+    paramGroups[index].hyperparameters.lr = value
+  }
+
+  /// `momentum` or the first beta of group `index`, `nil` when the algorithm has none.
+  public func momentum(ofGroup index: Int) -> Double? {
+    paramGroups[index].hyperparameters.momentumLike
+  }
+
+  /// Sets `momentum` or the first beta of group `index` (no effect when there is none).
+  public func setMomentum(_ value: Double, ofGroup index: Int) {
+    paramGroups[index].hyperparameters.momentumLike = value
+  }
+
+  // MARK: Description
+
+  /// PyTorch's printed layout with Swift spellings: the class name, then each group's
+  /// hyperparameters sorted by name.
+  public var description: String {
+    var text = "\(name) ("
+    for (index, group) in paramGroups.enumerated() {
+      text += "\nParameter Group \(index)\n"
+      for (key, value) in group.hyperparameters.entries.sorted(by: { $0.key < $1.key }) {
+        text += "    \(key): \(value)\n"
+      }
+    }
+    return text + ")"
+  }
+
+  // MARK: State dict
+
+  /// The state in PyTorch's structure (see ``OptimizerStateDict``).
+  public func stateDict() -> OptimizerStateDict {
+    var records: [Int: OptimizerStateDict.ParameterRecord] = [:]
+    var groups: [OptimizerStateDict.GroupRecord] = []
+    var index = 0
+    for group in paramGroups {
+      var indices: [Int] = []
+      for parameter in group.parameters {
+        if let state = states[ObjectIdentifier(parameter)] {
+          var buffers: [String: [Double]] = [:]
+          for name in state.bufferNames {
+            buffers[name] = state.buffer(name)?.map { Double($0) }
+          }
+          records[index] = OptimizerStateDict.ParameterRecord(
+            step: state.step, shape: parameter.shape, buffers: buffers,
+            bufferOrder: state.bufferNames, scalars: state.scalars)
+        }
+        indices.append(index)
+        index += 1
+      }
+      groups.append(
+        OptimizerStateDict.GroupRecord(params: indices, hyperparameters: group.hyperparameters.entries))
+    }
+    return OptimizerStateDict(state: records, paramGroups: groups)
+  }
+
+  /// Replaces the groups' hyperparameters and every parameter's state by those of `dict`.
+  ///
+  /// - Throws: ``OptimizerError/stateDictMismatch(optimizer:reason:)`` (or a hyperparameter
+  ///   error) when the group or parameter counts, a parameter index, a buffer's size or a
+  ///   hyperparameter does not fit; the optimizer is then exactly as it was.
+  public func loadStateDict(_ dict: OptimizerStateDict) throws {
+    func mismatch(_ reason: String) -> OptimizerError {
+      .stateDictMismatch(optimizer: name, reason: reason)
+    }
+    guard dict.paramGroups.count == paramGroups.count else {
+      throw mismatch("it has \(dict.paramGroups.count) parameter groups, the optimizer \(paramGroups.count)")
+    }
+    var settings: [Settings] = []
+    var parameterOfIndex: [Int: Parameter<Scalar>] = [:]
+    for (groupIndex, (record, group)) in zip(dict.paramGroups, paramGroups).enumerated() {
+      guard record.params.count == group.parameters.count else {
+        throw mismatch(
+          "group \(groupIndex) has \(record.params.count) parameters, the optimizer's \(group.parameters.count)")
+      }
+      settings.append(try Settings(entries: record.hyperparameters))
+      for (index, parameter) in zip(record.params, group.parameters) {
+        guard parameterOfIndex.updateValue(parameter, forKey: index) == nil else {
+          throw mismatch("parameter index \(index) appears twice")
+        }
+      }
+    }
+    var newStates: [ObjectIdentifier: ParameterState<Scalar>] = [:]
+    for (index, record) in dict.state {
+      guard let parameter = parameterOfIndex[index] else {
+        throw mismatch("state for parameter \(index), which no group holds")
+      }
+      newStates[ObjectIdentifier(parameter)] = try restoredState(
+        record, for: parameter, index: index, mismatch: mismatch)
+    }
+    for index in paramGroups.indices {
+      paramGroups[index].hyperparameters = settings[index]
+    }
+    states = newStates
+  }
+
+  private func restoredState(
+    _ record: OptimizerStateDict.ParameterRecord, for parameter: Parameter<Scalar>, index: Int,
+    mismatch: (String) -> OptimizerError
+  ) throws -> ParameterState<Scalar> {
+    guard record.shape == parameter.shape else {
+      throw mismatch("parameter \(index) has shape \(parameter.shape), the state \(record.shape)")
+    }
+    guard Set(record.bufferOrder) == Set(record.buffers.keys),
+      record.bufferOrder.count == record.buffers.count
+    else {
+      throw mismatch("parameter \(index): buffer order \(record.bufferOrder) does not name its buffers")
+    }
+    guard record.step >= 0 else { throw mismatch("parameter \(index): negative step \(record.step)") }
+    var buffers: [(name: String, values: [Scalar])] = []
+    for name in record.bufferOrder {
+      let values = record.buffers[name] ?? []
+      guard values.count == parameter.count else {
+        throw mismatch(
+          "parameter \(index): buffer '\(name)' has \(values.count) elements, not \(parameter.count)")
+      }
+      buffers.append((name, values.map { Scalar($0) }))
+    }
+    guard buffers.count <= ElementwiseKernel.maxBuffers else {
+      throw mismatch("parameter \(index) has \(buffers.count) buffers")
+    }
+    var state = ParameterState<Scalar>(count: parameter.count, scalars: record.scalars)
+    state.step = record.step
+    state.setBuffers(buffers)
+    return state
+  }
+}

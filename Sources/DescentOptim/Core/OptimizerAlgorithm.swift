@@ -1,0 +1,67 @@
+import DescentTensor
+
+/// An optimization algorithm as the ``Optimizer`` base runs it: its hyperparameters, how it
+/// creates a parameter's state, and how it updates one parameter from its gradient.
+///
+/// Every requirement must be implemented (there are no defaults that trap), so a missing piece
+/// fails to compile. Element-wise algorithms adopt ``ElementwiseAlgorithm``, which implements
+/// ``update(_:gradient:state:hyperparameters:path:)`` with the shared kernel; an algorithm that is
+/// not element-wise (a factored or line-search method) implements it directly.
+public protocol OptimizerAlgorithm {
+  /// The element type of the parameters.
+  associatedtype Scalar: LaneScalar
+  /// The algorithm's hyperparameters.
+  associatedtype Settings: Hyperparameters
+  /// PyTorch's class name (`"Adam"`).
+  static var name: String { get }
+  /// Whether state is created for every parameter at construction (Adagrad) rather than at its
+  /// first step with a gradient.
+  static var createsStateEagerly: Bool { get }
+  /// A fresh state for `parameter`.
+  static func initialState(for parameter: Parameter<Scalar>, _ settings: Settings)
+    -> ParameterState<Scalar>
+  /// Updates `parameter` in place from `gradient`; `state.step` has already been incremented.
+  static func update(
+    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
+    hyperparameters: Settings, path: KernelPath)
+}
+
+/// An algorithm whose update is the same formula at every element: a value holding the step's
+/// constants (bias corrections, step size, ...) and the formula over ``Lane``, written once for
+/// the scalar and the SIMD paths.
+public protocol ElementwiseAlgorithm: OptimizerAlgorithm {
+  /// The constants of one step of one parameter, computed once before the loop; may add
+  /// buffers and update scalar state (the step count is already incremented).
+  init(_ settings: Settings, state: inout ParameterState<Scalar>)
+  /// The update of one lane of elements.
+  func update<L: Lane>(_ slots: inout LaneSlots<L>) where L.Scalar == Scalar
+}
+
+extension ElementwiseAlgorithm {
+  /// Computes the step's constants, then runs ``update(_:)`` over every element.
+  public static func update(
+    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
+    hyperparameters: Settings, path: KernelPath
+  ) {
+    let rule = Self(hyperparameters, state: &state)
+    let bufferCount = state.bufferNames.count
+    let count = parameter.count
+    precondition(gradient.count == count, "gradient of shape \(gradient.shape) for \(parameter)")
+    var spare: Scalar = 0
+    withUnsafeMutablePointer(to: &spare) { sparePointer in
+      parameter.withUnsafeMutableValues { param in
+        gradient.withUnsafeBufferPointer { grad in
+          state.storage.withUnsafeMutableBufferPointer { buffers in
+            guard let paramPointer = param.baseAddress, let gradPointer = grad.baseAddress else {
+              return
+            }
+            ElementwiseKernel.run(
+              rule, param: paramPointer, grad: gradPointer,
+              state: buffers.baseAddress ?? sparePointer, bufferCount: bufferCount, count: count,
+              path: path)
+          }
+        }
+      }
+    }
+  }
+}

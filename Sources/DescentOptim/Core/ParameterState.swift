@@ -1,0 +1,51 @@
+import DescentTensor
+
+/// One parameter's optimizer state: its step count, named buffers of the parameter's size, and
+/// named scalars (ASGD's `eta` and `mu`, NAdam's `mu_product`). Buffer and scalar names are
+/// PyTorch's state keys (`exp_avg`, `momentum_buffer`, ...).
+///
+/// The buffers live back to back in one array, so an update runs over a single allocation.
+public struct ParameterState<Scalar: LaneScalar>: Equatable, Sendable {
+  /// The number of steps taken with a gradient.
+  public var step: Int
+  /// The number of elements of each buffer (the parameter's count).
+  public let count: Int
+  /// The buffers' names, in storage order.
+  public private(set) var bufferNames: [String]
+  /// The buffers, back to back in the order of ``bufferNames``.
+  public internal(set) var storage: [Scalar]
+  /// Named scalar state.
+  public var scalars: [String: Double]
+
+  /// A state at step 0 with the given buffers, each filled with its value.
+  public init(count: Int, buffers: [(name: String, fill: Scalar)] = [], scalars: [String: Double] = [:])
+  {
+    self.step = 0
+    self.count = count
+    self.bufferNames = buffers.map(\.name)
+    self.storage = buffers.flatMap { Array(repeating: $0.fill, count: count) }
+    self.scalars = scalars
+  }
+
+  /// Whether a buffer named `name` exists.
+  public func hasBuffer(_ name: String) -> Bool { bufferNames.contains(name) }
+
+  /// The elements of buffer `name`, or `nil` when there is none.
+  public func buffer(_ name: String) -> [Scalar]? {
+    guard let index = bufferNames.firstIndex(of: name) else { return nil }
+    return Array(storage[index * count..<(index + 1) * count])
+  }
+
+  /// Adds buffer `name` filled with `fill` unless it exists.
+  public mutating func addBuffer(_ name: String, fill: Scalar) {
+    guard !hasBuffer(name) else { return }
+    bufferNames.append(name)
+    storage.append(contentsOf: repeatElement(fill, count: count))
+  }
+
+  /// Replaces the buffers (used when loading a state dict).
+  mutating func setBuffers(_ buffers: [(name: String, values: [Scalar])]) {
+    bufferNames = buffers.map(\.name)
+    storage = buffers.flatMap(\.values)
+  }
+}

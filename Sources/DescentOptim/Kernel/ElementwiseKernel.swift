@@ -1,0 +1,107 @@
+import DescentTensor
+
+/// The values of one lane of an element-wise update: the parameter, its gradient and up to three
+/// state buffers (unused slots hold zeros and are not written back).
+public struct LaneSlots<L: Lane> {
+  /// The parameter's values; the rule writes the updated ones here.
+  public var param: L
+  /// The gradient (read-only).
+  public let grad: L
+  /// The first state buffer, in the order of the state's ``ParameterState/bufferNames``.
+  public var buffer0: L
+  /// The second state buffer.
+  public var buffer1: L
+  /// The third state buffer.
+  public var buffer2: L
+
+  /// Slots holding the given lanes.
+  @inlinable @inline(__always)
+  public init(param: L, grad: L, buffer0: L, buffer1: L, buffer2: L) {
+    self.param = param
+    self.grad = grad
+    self.buffer0 = buffer0
+    self.buffer1 = buffer1
+    self.buffer2 = buffer2
+  }
+
+  /// The state buffer at `index` (0, 1 or 2), for rules whose buffers depend on options.
+  @inlinable
+  public subscript(buffer index: Int) -> L {
+    get { index == 0 ? buffer0 : index == 1 ? buffer1 : buffer2 }
+    set {
+      switch index {
+      case 0: buffer0 = newValue
+      case 1: buffer1 = newValue
+      default: buffer2 = newValue
+      }
+    }
+  }
+}
+
+/// Which loop runs an element-wise rule.
+public enum KernelPath: Sendable, Equatable {
+  /// SIMD lanes with a scalar tail: the default.
+  case vectorized
+  /// One scalar at a time: the reference the vectorized path is tested against.
+  case scalar
+}
+
+/// Runs an element-wise rule over contiguous buffers, in chunks whose boundaries depend only on
+/// the element count (so a threaded driver can hand chunks to threads without changing results).
+public enum ElementwiseKernel {
+  /// Elements per chunk; a multiple of every SIMD width.
+  public static let chunkSize = 1 << 14
+
+  /// The most state buffers a rule may use.
+  public static let maxBuffers = 3
+
+  /// Applies `rule` to `count` elements: `param` and `grad` hold them, `state` holds
+  /// `bufferCount` buffers of `count` elements back to back.
+  @inlinable
+  public static func run<R: ElementwiseAlgorithm>(
+    _ rule: R, param: UnsafeMutablePointer<R.Scalar>, grad: UnsafePointer<R.Scalar>,
+    state: UnsafeMutablePointer<R.Scalar>, bufferCount: Int, count: Int, path: KernelPath
+  ) {
+    precondition(bufferCount <= maxBuffers, "a rule uses at most \(maxBuffers) state buffers")
+    let chunks = (count + chunkSize - 1) / chunkSize
+    for chunk in 0..<chunks {
+      let range = chunk * chunkSize..<min(count, (chunk + 1) * chunkSize)
+      var start = range.lowerBound
+      if path == .vectorized {
+        start = runLanes(
+          rule, lane: R.Scalar.Vector.self, param: param, grad: grad, state: state,
+          bufferCount: bufferCount, count: count, range: range)
+      }
+      _ = runLanes(
+        rule, lane: R.Scalar.self, param: param, grad: grad, state: state,
+        bufferCount: bufferCount, count: count, range: start..<range.upperBound)
+    }
+  }
+
+  /// Runs whole lanes of type `L` over `range`; returns where the lanes stopped.
+  @inlinable
+  static func runLanes<R: ElementwiseAlgorithm, L: Lane>(
+    _ rule: R, lane: L.Type, param: UnsafeMutablePointer<R.Scalar>,
+    grad: UnsafePointer<R.Scalar>, state: UnsafeMutablePointer<R.Scalar>, bufferCount: Int,
+    count: Int, range: Range<Int>
+  ) -> Int where L.Scalar == R.Scalar {
+    let zero = L(repeating: 0)
+    let b1 = state + count
+    let b2 = state + 2 * count
+    var i = range.lowerBound
+    while i + L.width <= range.upperBound {
+      var slots = LaneSlots(
+        param: L.load(from: param + i), grad: L.load(from: grad + i),
+        buffer0: bufferCount > 0 ? L.load(from: state + i) : zero,
+        buffer1: bufferCount > 1 ? L.load(from: b1 + i) : zero,
+        buffer2: bufferCount > 2 ? L.load(from: b2 + i) : zero)
+      rule.update(&slots)
+      slots.param.store(to: param + i)
+      if bufferCount > 0 { slots.buffer0.store(to: state + i) }
+      if bufferCount > 1 { slots.buffer1.store(to: b1 + i) }
+      if bufferCount > 2 { slots.buffer2.store(to: b2 + i) }
+      i += L.width
+    }
+    return i
+  }
+}
