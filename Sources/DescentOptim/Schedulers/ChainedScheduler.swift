@@ -1,0 +1,75 @@
+/// Steps several schedulers of one optimizer together, each applying its recursive form to the
+/// learning rate the previous one left (PyTorch's `ChainedScheduler`); multiplicative schedules
+/// multiply.
+public final class ChainedScheduler: EpochLRScheduler {
+  /// `"ChainedScheduler"`.
+  public static let schedulerName = "ChainedScheduler"
+  /// The optimizer every inner scheduler sets.
+  public let optimizer: any ScheduledOptimizer
+  /// The inner schedulers, stepped in order.
+  public let schedulers: [any EpochLRScheduler]
+  /// How many times this scheduler was stepped; 0 right after construction.
+  public private(set) var lastEpoch: Int = 0
+  /// The learning rate of each group after the last step.
+  public private(set) var lastLR: [Double]
+
+  /// `ChainedScheduler(schedulers, optimizer=None)`: the inner schedulers have already taken
+  /// their initial steps, so nothing is stepped here.
+  ///
+  /// - Throws: ``SchedulerError/invalidComposition(scheduler:reason:)`` when there is no
+  ///   scheduler or they belong to different optimizers.
+  public init(_ schedulers: [any EpochLRScheduler], optimizer: (any ScheduledOptimizer)? = nil)
+    throws
+  {
+    guard let optimizer = optimizer ?? schedulers.first?.optimizer else {
+      throw SchedulerError.invalidComposition(
+        scheduler: Self.schedulerName, reason: "expects at least one scheduler")
+    }
+    try checkComposition(schedulers, optimizer: optimizer, scheduler: Self.schedulerName)
+    self.optimizer = optimizer
+    self.schedulers = schedulers
+    self.lastLR = optimizer.learningRates
+  }
+
+  /// Steps every inner scheduler, in order.
+  public func step() {
+    lastEpoch += 1
+    for inner in schedulers { inner.step() }
+    lastLR = optimizer.learningRates
+  }
+
+  /// Restarts every inner scheduler from its initial step, in order.
+  public func restartFromInitialStep() {
+    lastEpoch = 0
+    for inner in schedulers { inner.restartFromInitialStep() }
+    lastLR = optimizer.learningRates
+  }
+
+  /// Moves every inner scheduler to `epoch`, in order.
+  public func jump(toEpoch epoch: Int) {
+    lastEpoch = epoch
+    for inner in schedulers { inner.jump(toEpoch: epoch) }
+    lastLR = optimizer.learningRates
+  }
+
+  /// Moves every inner scheduler's epoch counter back by one.
+  public func undoEpoch() {
+    for inner in schedulers { inner.undoEpoch() }
+  }
+
+  /// The state of this scheduler and of every inner one.
+  public func stateDict() -> SchedulerState {
+    SchedulerState(
+      kind: Self.schedulerName, lastEpoch: lastEpoch, stepCount: lastEpoch,
+      baseLRs: InitialLearningRates.shared.recordIfAbsent(for: optimizer), lastLR: lastLR,
+      children: schedulers.map { $0.stateDict() })
+  }
+
+  /// Restores a state saved by ``stateDict()``, inner schedulers included.
+  public func loadStateDict(_ state: SchedulerState) throws {
+    try state.check(kind: Self.schedulerName, groups: optimizer.paramGroupCount)
+    try loadChildren(state, into: schedulers, scheduler: Self.schedulerName)
+    lastEpoch = state.lastEpoch
+    lastLR = state.lastLR
+  }
+}
