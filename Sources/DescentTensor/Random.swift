@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A small, fast, seeded pseudo-random generator (SplitMix64 seeding a xoshiro256**), so that runs
 /// repeat exactly; its state is a value that can be saved and restored.
 public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendable {
@@ -69,5 +71,27 @@ extension Tensor {
     values.reserveCapacity(count)
     for _ in 0..<count { values.append(mean + standardDeviation * Scalar(generator.nextNormal())) }
     self.init(shape: shape, scalars: values)
+  }
+}
+
+/// The process-wide generator behind initialisers that take no generator, like PyTorch's global
+/// RNG; `manualSeed(_:)` makes everything drawn from it repeat.
+public enum GlobalGenerator {
+  private static let shared = Mutex(SeededGenerator(seed: 0))
+
+  /// Reseeds the global generator, as `torch.manual_seed`.
+  public static func manualSeed(_ seed: UInt64) {
+    shared.withLock { $0 = SeededGenerator(seed: seed) }
+  }
+
+  /// Runs `body` with exclusive use of the global generator.
+  public static func withGenerator<R>(_ body: (inout SeededGenerator) throws -> R) rethrows -> R {
+    try shared.withLock { try body(&$0) }
+  }
+
+  /// The global generator's state, to save in a checkpoint.
+  public static var state: SeededGenerator {
+    get { shared.withLock { $0 } }
+    set { shared.withLock { $0 = newValue } }
   }
 }
