@@ -1,0 +1,179 @@
+/// A scheduler option given as data (a fixture, a configuration file, the command line), with
+/// PyTorch's keyword names: a JSON value.
+public enum SchedulerOption: Decodable, Equatable, Sendable {
+  /// A number.
+  case number(Double)
+  /// A string, e.g. a mode.
+  case string(String)
+  /// A flag.
+  case bool(Bool)
+  /// A list, e.g. milestones or per-group values.
+  case list([SchedulerOption])
+  /// Named options, e.g. an inner scheduler of SequentialLR.
+  case object([String: SchedulerOption])
+  /// Python's `None`.
+  case null
+
+  /// Decodes any JSON value.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if container.decodeNil() {
+      self = .null
+    } else if let value = try? container.decode(Bool.self) {
+      self = .bool(value)
+    } else if let value = try? container.decode(Double.self) {
+      self = .number(value)
+    } else if let value = try? container.decode(String.self) {
+      self = .string(value)
+    } else if let value = try? container.decode([SchedulerOption].self) {
+      self = .list(value)
+    } else {
+      self = .object(try container.decode([String: SchedulerOption].self))
+    }
+  }
+}
+
+/// Reads a scheduler's options by PyTorch name, remembering which were read so that unknown
+/// ones can be reported.
+struct SchedulerOptionReader {
+  let scheduler: String
+  let values: [String: SchedulerOption]
+  private(set) var read: Set<String> = []
+
+  init(scheduler: String, values: [String: SchedulerOption]) {
+    self.scheduler = scheduler
+    self.values = values
+  }
+
+  private mutating func value(_ key: String) -> SchedulerOption? {
+    read.insert(key)
+    if case .null = values[key] { return nil }
+    return values[key]
+  }
+
+  private func wrongType(_ key: String, _ expected: String) -> SchedulerError {
+    .invalidOption(
+      scheduler: scheduler, option: key, value: "\(values[key].map { "\($0)" } ?? "nil")",
+      requirement: "must be \(expected)")
+  }
+
+  /// The number `key`, or `nil` when absent.
+  mutating func optionalDouble(_ key: String) throws -> Double? {
+    guard let value = value(key) else { return nil }
+    guard case .number(let number) = value else { throw wrongType(key, "a number") }
+    return number
+  }
+
+  /// The number `key`, or `fallback` when absent.
+  mutating func double(_ key: String, _ fallback: Double) throws -> Double {
+    try optionalDouble(key) ?? fallback
+  }
+
+  /// The number `key`, which must be present.
+  mutating func requiredDouble(_ key: String) throws -> Double {
+    guard let number = try optionalDouble(key) else {
+      throw SchedulerError.missingOption(scheduler: scheduler, option: key)
+    }
+    return number
+  }
+
+  /// The integer `key`, or `nil` when absent.
+  mutating func optionalInt(_ key: String) throws -> Int? {
+    guard let number = try optionalDouble(key) else { return nil }
+    guard let integer = Int(exactly: number) else { throw wrongType(key, "an integer") }
+    return integer
+  }
+
+  /// The integer `key`, or `fallback` when absent.
+  mutating func int(_ key: String, _ fallback: Int) throws -> Int {
+    try optionalInt(key) ?? fallback
+  }
+
+  /// The integer `key`, which must be present.
+  mutating func requiredInt(_ key: String) throws -> Int {
+    guard let integer = try optionalInt(key) else {
+      throw SchedulerError.missingOption(scheduler: scheduler, option: key)
+    }
+    return integer
+  }
+
+  /// The flag `key`, or `fallback` when absent.
+  mutating func bool(_ key: String, _ fallback: Bool) throws -> Bool {
+    guard let value = value(key) else { return fallback }
+    guard case .bool(let flag) = value else { throw wrongType(key, "true or false") }
+    return flag
+  }
+
+  /// The choice `key` among the cases of `Choice`, or `fallback` when absent.
+  mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, _ fallback: Choice)
+    throws
+    -> Choice where Choice.RawValue == String
+  {
+    guard let value = value(key) else { return fallback }
+    guard case .string(let text) = value else { throw wrongType(key, "a string") }
+    guard let choice = Choice(rawValue: text) else {
+      throw SchedulerError.unknownChoice(
+        scheduler: scheduler, option: key, value: text, allowed: Choice.allCases.map(\.rawValue))
+    }
+    return choice
+  }
+
+  /// The list of integers `key`, which must be present.
+  mutating func requiredIntList(_ key: String) throws -> [Int] {
+    guard let value = value(key) else {
+      throw SchedulerError.missingOption(scheduler: scheduler, option: key)
+    }
+    guard case .list(let items) = value else { throw wrongType(key, "a list of integers") }
+    return try items.map { item in
+      guard case .number(let number) = item, let integer = Int(exactly: number) else {
+        throw wrongType(key, "a list of integers")
+      }
+      return integer
+    }
+  }
+
+  /// The per-group value `key` (a number or a list of numbers), or `fallback` when absent.
+  mutating func perGroup(_ key: String, _ fallback: PerGroupValue?) throws -> PerGroupValue {
+    guard let value = value(key) else {
+      guard let fallback else {
+        throw SchedulerError.missingOption(scheduler: scheduler, option: key)
+      }
+      return fallback
+    }
+    switch value {
+    case .number(let number): return .all(number)
+    case .list(let items):
+      return .each(
+        try items.map { item in
+          guard case .number(let number) = item else {
+            throw wrongType(key, "a number or a list of numbers")
+          }
+          return number
+        })
+    default: throw wrongType(key, "a number or a list of numbers")
+    }
+  }
+
+  /// The list of option objects `key` (SequentialLR's and ChainedScheduler's schedulers).
+  mutating func requiredObjectList(_ key: String) throws -> [[String: SchedulerOption]] {
+    guard let value = value(key) else {
+      throw SchedulerError.missingOption(scheduler: scheduler, option: key)
+    }
+    guard case .list(let items) = value else { throw wrongType(key, "a list of schedulers") }
+    return try items.map { item in
+      guard case .object(let object) = item else { throw wrongType(key, "a list of schedulers") }
+      return object
+    }
+  }
+
+  /// Throws for the first option that was never read.
+  func checkAllRead(ignoring ignored: Set<String> = []) throws {
+    if let unknown = values.keys.sorted().first(where: {
+      !read.contains($0) && !ignored.contains($0)
+    }) {
+      throw SchedulerError.invalidOption(
+        scheduler: scheduler, option: unknown, value: "\(values[unknown]!)",
+        requirement: "is not an option of \(scheduler)")
+    }
+  }
+}
