@@ -7,27 +7,46 @@ public enum NiceTicks {
   ///
   /// `0...1` with `maxCount: 6` gives step 0.2; an empty or non-finite range gives `nil`.
   public static func step(lower: Double, upper: Double, maxCount: Int) -> Double? {
-    guard lower.isFinite, upper.isFinite, upper > lower else { return nil }
-    let wanted = max(maxCount, 2)
-    let rough = (upper - lower) / Double(wanted - 1)
-    var exponent = floor(log10(rough))
-    while true {
-      let power = pow(10, exponent)
-      for mantissa in [1.0, 2.0, 5.0] {
-        let step = mantissa * power
-        if positions(lower: lower, upper: upper, step: step).count <= wanted { return step }
-      }
-      exponent += 1
-    }
+    niceStep(lower: lower, upper: upper, maxCount: maxCount)?.value
   }
 
   /// Nice tick values inside `lower...upper` (ends included when they fall on a tick), at most
-  /// `maxCount` of them. Values are exact multiples of the step, so 0.30000000000000004 never appears.
+  /// `maxCount` of them. Each is computed as (integer × mantissa) scaled by a power of ten in one
+  /// correctly rounded operation, so 0...1 gives exactly 0.6, never 0.6000000000000001.
   public static func linear(lower: Double, upper: Double, maxCount: Int) -> [Double] {
-    guard let step = step(lower: lower, upper: upper, maxCount: maxCount) else {
+    guard let step = niceStep(lower: lower, upper: upper, maxCount: maxCount) else {
       return lower.isFinite ? [lower] : []
     }
     return positions(lower: lower, upper: upper, step: step)
+  }
+
+  /// A step `mantissa × 10^exponent`, kept apart so multiples can be formed exactly.
+  private struct Step {
+    let mantissa: Double
+    let exponent: Int
+    var value: Double { scaled(mantissa) }
+    /// `multiple × 10^exponent`, with one rounding (dividing by an exact power of ten).
+    func scaled(_ multiple: Double) -> Double {
+      exponent >= 0 ? multiple * pow(10, Double(exponent)) : multiple / pow(10, Double(-exponent))
+    }
+  }
+
+  private static func niceStep(lower: Double, upper: Double, maxCount: Int) -> Step? {
+    guard lower.isFinite, upper.isFinite, upper > lower else { return nil }
+    let wanted = max(maxCount, 2)
+    let rough = (upper - lower) / Double(wanted - 1)
+    guard rough.isNormal else { return nil }
+    var exponent = Int(floor(log10(rough)))
+    while exponent < 400 {
+      for mantissa in [1.0, 2.0, 5.0] {
+        let step = Step(mantissa: mantissa, exponent: exponent)
+        // Zero positions means "too many to list" (or none): either way, not this step.
+        let count = positions(lower: lower, upper: upper, step: step).count
+        if count > 0 && count <= wanted { return step }
+      }
+      exponent += 1
+    }
+    return nil
   }
 
   /// Ticks for a logarithmic axis over `lower...upper` (both > 0): powers of ten, every k-th decade
@@ -67,13 +86,15 @@ public enum NiceTicks {
     return abs(exponent - exponent.rounded()) < 1e-9
   }
 
-  private static func positions(lower: Double, upper: Double, step: Double) -> [Double] {
-    let tolerance = step * 1e-9
-    let first = ceil((lower - tolerance) / step)
-    let last = floor((upper + tolerance) / step)
+  private static func positions(lower: Double, upper: Double, step: Step) -> [Double] {
+    let size = step.value
+    guard size > 0, size.isFinite else { return [] }
+    let tolerance = 1e-9
+    let first = ceil(lower / size - tolerance)
+    let last = floor(upper / size + tolerance)
     guard last >= first, last - first < 10_000 else { return [] }
     return stride(from: first, through: last, by: 1).map { index in
-      let value = index * step
+      let value = step.scaled(index * step.mantissa)
       return value == 0 ? 0 : value  // no negative zero
     }
   }

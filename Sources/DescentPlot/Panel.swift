@@ -63,7 +63,7 @@ public struct Panel: Sendable, Equatable {
   /// unless `color` is given. Use `logSpacedLevels(min:max:count:)` for loss landscapes.
   public mutating func contour(
     x: [Double], y: [Double], z: [[Double]], levels: [Double], label: String? = nil,
-    color: Color? = nil, width: Double = 1.2
+    color: Color? = nil, width: Double = 1
   ) {
     series.append(
       .contour(
@@ -75,19 +75,15 @@ public struct Panel: Sendable, Equatable {
   /// all values are positive and span more than two decades).
   public mutating func contour(
     x: [Double], y: [Double], z: [[Double]], levels count: Int = 10, label: String? = nil,
-    color: Color? = nil, width: Double = 1.2
+    color: Color? = nil, width: Double = 1
   ) {
     let values = z.joined().filter(\.isFinite)
     var levels: [Double] = []
     if let low = values.min(), let high = values.max(), high > low {
-      let wanted = max(count, 2)
-      if low > 0 && high / low > 100 {
-        levels = (try? logSpacedLevels(min: low, max: high, count: wanted + 2)) ?? []
-        levels = Array(levels.dropFirst().dropLast())
-      } else {
-        levels = (try? linearLevels(min: low, max: high, count: wanted + 2)) ?? []
-        levels = Array(levels.dropFirst().dropLast())
-      }
+      // `count` levels strictly inside the range: generate two more and drop the extremes.
+      let spaced = low > 0 && high / low > 100 ? logSpacedLevels : linearLevels
+      let all = (try? spaced(low, high, max(count, 2) + 2)) ?? []
+      levels = Array(all.dropFirst().dropLast())
     }
     contour(x: x, y: y, z: z, levels: levels, label: label, color: color, width: width)
   }

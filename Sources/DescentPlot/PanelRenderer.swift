@@ -172,7 +172,8 @@ struct PanelRenderer {
           let t = s.levels.count > 1 ? Double(levelIndex) / Double(s.levels.count - 1) : 0.5
           for segment in MarchingSquares.segments(x: s.x, y: s.y, z: s.z, level: level) {
             let points = [pixel(segment.start.x, segment.start.y), pixel(segment.end.x, segment.end.y)]
-            occupied += SegmentClipper.addPolyline(points, within: bounds, canvas: canvas)
+            // Contours are background: the legend may sit over them, so they do not count.
+            SegmentClipper.addPolyline(points, within: bounds, canvas: canvas)
           }
           canvas.stroke(color: s.color ?? Color.viridis(t), width: s.width)
         }
