@@ -1,0 +1,133 @@
+import DescentTensor
+
+/// ASGD's hyperparameters, with PyTorch's defaults.
+public struct ASGDHyperparameters: Hyperparameters {
+  /// The learning rate (default 0.01).
+  public var lr = 0.01
+  /// The decay term (default 1e-4).
+  public var lambd = 1e-4
+  /// The power of the step-size decay (default 0.75).
+  public var alpha = 0.75
+  /// The step after which averaging starts (default 1e6).
+  public var t0 = 1e6
+  /// The L2 penalty (default 0).
+  public var weightDecay = 0.0
+  /// Whether to maximize the objective (default false).
+  public var maximize = false
+
+  /// PyTorch's defaults.
+  public init() {}
+
+  /// Validated hyperparameters.
+  ///
+  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
+  ///   negative lr or weight decay.
+  public init(
+    lr: Double = 0.01, lambd: Double = 1e-4, alpha: Double = 0.75, t0: Double = 1e6,
+    weightDecay: Double = 0, maximize: Bool = false
+  ) throws {
+    let check = HyperparameterCheck("ASGD")
+    try check.nonNegative(lr, "lr")
+    try check.nonNegative(weightDecay, "weightDecay")
+    (self.lr, self.lambd, self.alpha, self.t0) = (lr, lambd, alpha, t0)
+    (self.weightDecay, self.maximize) = (weightDecay, maximize)
+  }
+
+  /// Reads and validates every entry.
+  public init(entries: [String: HyperparameterValue]) throws {
+    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "ASGD")
+    try self.init(
+      lr: read.number("lr"), lambd: read.number("lambd"), alpha: read.number("alpha"),
+      t0: read.number("t0"), weightDecay: read.number("weightDecay"),
+      maximize: read.flag("maximize"))
+  }
+
+  /// Every hyperparameter by name.
+  public var entries: [String: HyperparameterValue] {
+    [
+      "lr": .number(lr), "lambd": .number(lambd), "alpha": .number(alpha), "t0": .number(t0),
+      "weightDecay": .number(weightDecay), "maximize": .flag(maximize),
+    ]
+  }
+}
+
+/// Averaged SGD, as `torch.optim.ASGD` (single-tensor path):
+/// `p = p (1 - lambd eta) - eta g`; `ax += mu (p - ax)` (or `ax = p` while `mu == 1`); then
+/// `eta = lr / (1 + lambd lr t)^alpha` and `mu = 1 / max(1, t - t0)`, kept as float32 scalars.
+public struct ASGDUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
+  /// `"ASGD"`.
+  public static var name: String { "ASGD" }
+  /// State is created at a parameter's first step.
+  public static var createsStateEagerly: Bool { false }
+
+  /// `ax` zeros, `eta` the learning rate, `mu` 1.
+  public static func initialState(for parameter: Parameter<Scalar>, _ settings: ASGDHyperparameters)
+    -> ParameterState<Scalar>
+  {
+    ParameterState(
+      count: parameter.count, buffers: [("ax", 0)],
+      scalars: ["eta": float32Rounded(settings.lr), "mu": 1])
+  }
+
+  let preparation: GradientPreparation<Scalar>
+  let decay: Scalar
+  let negativeEta: Scalar
+  let mu: Scalar
+  let averages: Bool
+
+  /// The step's constants from the current `eta` and `mu`, which it then advances.
+  public init(_ settings: ASGDHyperparameters, state: inout ParameterState<Scalar>) {
+    preparation = GradientPreparation(maximize: settings.maximize, weightDecay: settings.weightDecay)
+    let eta = state.scalars["eta"] ?? settings.lr
+    let mu = state.scalars["mu"] ?? 1
+    decay = Scalar(1 - settings.lambd * eta)
+    negativeEta = Scalar(-eta)
+    self.mu = Scalar(mu)
+    averages = mu != 1
+    let (lr, step) = (settings.lr, Double(state.step))
+    state.scalars["eta"] = float32Rounded(
+      lr / pythonPower(1 + settings.lambd * lr * step, settings.alpha))
+    state.scalars["mu"] = float32Rounded(1 / max(1, step - settings.t0))
+  }
+
+  /// The update of one lane.
+  @inline(__always)
+  public func update<L: Lane>(_ slots: inout LaneSlots<L>) where L.Scalar == Scalar {
+    let g = preparation.gradient(&slots)
+    slots.param = slots.param * L(repeating: decay)
+    slots.param = slots.param + L(repeating: negativeEta) * g
+    if averages {
+      slots.buffer0 = slots.buffer0 + (slots.param - slots.buffer0) * L(repeating: mu)
+    } else {
+      slots.buffer0 = slots.param
+    }
+  }
+}
+
+/// `torch.optim.ASGD`.
+public final class ASGD<Scalar: LaneScalar>: Optimizer<ASGDUpdate<Scalar>> {
+  /// ASGD over `parameters`.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public convenience init(
+    _ parameters: [Parameter<Scalar>], lr: Double = 0.01, lambd: Double = 1e-4,
+    alpha: Double = 0.75, t0: Double = 1e6, weightDecay: Double = 0, maximize: Bool = false
+  ) throws {
+    try self.init(
+      [ParameterGroup(parameters)], lr: lr, lambd: lambd, alpha: alpha, t0: t0,
+      weightDecay: weightDecay, maximize: maximize)
+  }
+
+  /// ASGD over parameter groups whose overrides replace these defaults.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public init(
+    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.01, lambd: Double = 1e-4,
+    alpha: Double = 0.75, t0: Double = 1e6, weightDecay: Double = 0, maximize: Bool = false
+  ) throws {
+    try super.init(
+      groups: groups,
+      defaults: ASGDHyperparameters(
+        lr: lr, lambd: lambd, alpha: alpha, t0: t0, weightDecay: weightDecay, maximize: maximize))
+  }
+}

@@ -1,0 +1,121 @@
+import DescentTensor
+
+/// Adadelta's hyperparameters, with PyTorch's defaults.
+public struct AdadeltaHyperparameters: Hyperparameters {
+  /// The factor applied to the update (default 1.0).
+  public var lr = 1.0
+  /// The decay of the running averages (default 0.9).
+  public var rho = 0.9
+  /// Added inside both square roots (default 1e-6).
+  public var eps = 1e-6
+  /// The L2 penalty (default 0).
+  public var weightDecay = 0.0
+  /// Whether to maximize the objective (default false).
+  public var maximize = false
+
+  /// PyTorch's defaults.
+  public init() {}
+
+  /// Validated hyperparameters.
+  ///
+  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
+  ///   negative lr, eps or weight decay, or rho outside [0, 1].
+  public init(
+    lr: Double = 1.0, rho: Double = 0.9, eps: Double = 1e-6, weightDecay: Double = 0,
+    maximize: Bool = false
+  ) throws {
+    let check = HyperparameterCheck("Adadelta")
+    try check.nonNegative(lr, "lr")
+    try check.require(rho >= 0 && rho <= 1, "rho", rho, "in [0, 1]")
+    try check.nonNegative(eps, "eps")
+    try check.nonNegative(weightDecay, "weightDecay")
+    (self.lr, self.rho, self.eps, self.weightDecay, self.maximize) =
+      (lr, rho, eps, weightDecay, maximize)
+  }
+
+  /// Reads and validates every entry.
+  public init(entries: [String: HyperparameterValue]) throws {
+    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Adadelta")
+    try self.init(
+      lr: read.number("lr"), rho: read.number("rho"), eps: read.number("eps"),
+      weightDecay: read.number("weightDecay"), maximize: read.flag("maximize"))
+  }
+
+  /// Every hyperparameter by name.
+  public var entries: [String: HyperparameterValue] {
+    [
+      "lr": .number(lr), "rho": .number(rho), "eps": .number(eps),
+      "weightDecay": .number(weightDecay), "maximize": .flag(maximize),
+    ]
+  }
+}
+
+/// Adadelta, as `torch.optim.Adadelta`: `v = rho v + (1 - rho) g^2`;
+/// `d = sqrt(u + eps) / sqrt(v + eps) * g`; `u = rho u + (1 - rho) d^2`; `p -= lr d`.
+public struct AdadeltaUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
+  /// `"Adadelta"`.
+  public static var name: String { "Adadelta" }
+  /// State is created at a parameter's first step.
+  public static var createsStateEagerly: Bool { false }
+
+  /// `square_avg` and `acc_delta`, zeros.
+  public static func initialState(
+    for parameter: Parameter<Scalar>, _ settings: AdadeltaHyperparameters
+  ) -> ParameterState<Scalar> {
+    ParameterState(count: parameter.count, buffers: [("square_avg", 0), ("acc_delta", 0)])
+  }
+
+  let preparation: GradientPreparation<Scalar>
+  let rho: Scalar
+  let weight: Scalar
+  let eps: Scalar
+  let negativeLR: Scalar
+
+  /// The step's constants.
+  public init(_ settings: AdadeltaHyperparameters, state: inout ParameterState<Scalar>) {
+    preparation = GradientPreparation(maximize: settings.maximize, weightDecay: settings.weightDecay)
+    rho = Scalar(settings.rho)
+    weight = Scalar(1 - settings.rho)
+    eps = Scalar(settings.eps)
+    negativeLR = Scalar(-settings.lr)
+  }
+
+  /// The update of one lane.
+  @inline(__always)
+  public func update<L: Lane>(_ slots: inout LaneSlots<L>) where L.Scalar == Scalar {
+    let g = preparation.gradient(&slots)
+    slots.buffer0 = slots.buffer0.decayed(by: rho, adding: weight, times: g, g)
+    let std = (slots.buffer0 + L(repeating: eps)).squareRoot()
+    let delta = (slots.buffer1 + L(repeating: eps)).squareRoot() / std * g
+    slots.buffer1 = slots.buffer1.decayed(by: rho, adding: weight, times: delta, delta)
+    slots.param = slots.param + L(repeating: negativeLR) * delta
+  }
+}
+
+/// `torch.optim.Adadelta`.
+public final class Adadelta<Scalar: LaneScalar>: Optimizer<AdadeltaUpdate<Scalar>> {
+  /// Adadelta over `parameters`.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public convenience init(
+    _ parameters: [Parameter<Scalar>], lr: Double = 1.0, rho: Double = 0.9, eps: Double = 1e-6,
+    weightDecay: Double = 0, maximize: Bool = false
+  ) throws {
+    try self.init(
+      [ParameterGroup(parameters)], lr: lr, rho: rho, eps: eps, weightDecay: weightDecay,
+      maximize: maximize)
+  }
+
+  /// Adadelta over parameter groups whose overrides replace these defaults.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public init(
+    _ groups: [ParameterGroup<Scalar>], lr: Double = 1.0, rho: Double = 0.9, eps: Double = 1e-6,
+    weightDecay: Double = 0, maximize: Bool = false
+  ) throws {
+    try super.init(
+      groups: groups,
+      defaults: AdadeltaHyperparameters(
+        lr: lr, rho: rho, eps: eps, weightDecay: weightDecay, maximize: maximize))
+  }
+}

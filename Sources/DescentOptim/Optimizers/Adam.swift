@@ -1,0 +1,191 @@
+import DescentTensor
+
+/// Adam's (and AdamW's) hyperparameters, with PyTorch's Adam defaults.
+public struct AdamHyperparameters: Hyperparameters {
+  /// The learning rate (default 0.001).
+  public var lr = 0.001
+  /// The decay rates of the first and second moments (default (0.9, 0.999)).
+  public var betas = (0.9, 0.999)
+  /// Added to the denominator, outside the square root (default 1e-8).
+  public var eps = 1e-8
+  /// The weight decay (default 0; AdamW's default is 0.01).
+  public var weightDecay = 0.0
+  /// Whether to divide by the running maximum of the second moment (default false).
+  public var amsgrad = false
+  /// Whether weight decay multiplies the parameter (AdamW) rather than adding to the gradient.
+  public var decoupledWeightDecay = false
+  /// Whether to maximize the objective (default false).
+  public var maximize = false
+
+  /// PyTorch's Adam defaults.
+  public init() {}
+
+  /// AdamW's defaults: weight decay 0.01, decoupled.
+  public static var adamW: AdamHyperparameters {
+    var settings = AdamHyperparameters()
+    settings.weightDecay = 0.01
+    settings.decoupledWeightDecay = true
+    return settings
+  }
+
+  /// Validated hyperparameters.
+  ///
+  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
+  ///   negative lr, eps or weight decay, or a beta outside [0, 1).
+  public init(
+    lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+    weightDecay: Double = 0, amsgrad: Bool = false, decoupledWeightDecay: Bool = false,
+    maximize: Bool = false
+  ) throws {
+    let check = HyperparameterCheck("Adam")
+    try check.nonNegative(lr, "lr")
+    try check.nonNegative(eps, "eps")
+    try check.betas(betas)
+    try check.nonNegative(weightDecay, "weightDecay")
+    (self.lr, self.betas, self.eps, self.weightDecay) = (lr, betas, eps, weightDecay)
+    (self.amsgrad, self.decoupledWeightDecay, self.maximize) =
+      (amsgrad, decoupledWeightDecay, maximize)
+  }
+
+  /// Reads and validates every entry.
+  public init(entries: [String: HyperparameterValue]) throws {
+    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Adam")
+    try self.init(
+      lr: read.number("lr"), betas: read.pair("betas"), eps: read.number("eps"),
+      weightDecay: read.number("weightDecay"), amsgrad: read.flag("amsgrad"),
+      decoupledWeightDecay: read.flag("decoupledWeightDecay"), maximize: read.flag("maximize"))
+  }
+
+  /// Every hyperparameter by name.
+  public var entries: [String: HyperparameterValue] {
+    [
+      "lr": .number(lr), "betas": .pair(betas.0, betas.1), "eps": .number(eps),
+      "weightDecay": .number(weightDecay), "amsgrad": .flag(amsgrad),
+      "decoupledWeightDecay": .flag(decoupledWeightDecay), "maximize": .flag(maximize),
+    ]
+  }
+
+  /// The first beta.
+  public var momentumLike: Double? {
+    get { betas.0 }
+    set { if let newValue { betas.0 = newValue } }
+  }
+
+  /// Equal when every hyperparameter is.
+  public static func == (lhs: Self, rhs: Self) -> Bool { lhs.entries == rhs.entries }
+}
+
+/// Adam, as `torch.optim.Adam` (single-tensor path): moments `m`, `v`; with AMSGrad
+/// `vmax = max(vmax, v)` (uncorrected); `p -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps)`.
+public struct AdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
+  /// `"Adam"`.
+  public static var name: String { "Adam" }
+  /// State is created at a parameter's first step.
+  public static var createsStateEagerly: Bool { false }
+
+  /// `exp_avg`, `exp_avg_sq` and, with AMSGrad, `max_exp_avg_sq`, all zeros.
+  public static func initialState(for parameter: Parameter<Scalar>, _ settings: AdamHyperparameters)
+    -> ParameterState<Scalar>
+  {
+    var buffers: [(name: String, fill: Scalar)] = [("exp_avg", 0), ("exp_avg_sq", 0)]
+    if settings.amsgrad { buffers.append(("max_exp_avg_sq", 0)) }
+    return ParameterState(count: parameter.count, buffers: buffers)
+  }
+
+  let preparation: GradientPreparation<Scalar>
+  let moments: AdamMoments<Scalar>
+  let negativeStepSize: Scalar
+  let correction2Root: Scalar
+  let eps: Scalar
+  let amsgrad: Bool
+
+  /// The step's constants: the bias corrections of step `state.step`.
+  public init(_ settings: AdamHyperparameters, state: inout ParameterState<Scalar>) {
+    preparation = GradientPreparation(
+      maximize: settings.maximize, weightDecay: settings.weightDecay,
+      decoupled: settings.decoupledWeightDecay, lr: settings.lr)
+    moments = AdamMoments(betas: settings.betas)
+    let step = Double(state.step)
+    let correction1 = 1 - pythonPower(settings.betas.0, step)
+    let correction2 = 1 - pythonPower(settings.betas.1, step)
+    negativeStepSize = Scalar(-(settings.lr / correction1))
+    correction2Root = Scalar(pythonPower(correction2, 0.5))
+    eps = Scalar(settings.eps)
+    amsgrad = settings.amsgrad && state.bufferNames.count > 2
+  }
+
+  /// The update of one lane.
+  @inline(__always)
+  public func update<L: Lane>(_ slots: inout LaneSlots<L>) where L.Scalar == Scalar {
+    let g = preparation.gradient(&slots)
+    moments.update(&slots.buffer0, &slots.buffer1, gradient: g)
+    var second = slots.buffer1
+    if amsgrad {
+      slots.buffer2 = L.maximum(slots.buffer2, slots.buffer1)
+      second = slots.buffer2
+    }
+    let denominator = second.squareRoot() / L(repeating: correction2Root) + L(repeating: eps)
+    slots.param = slots.param.adding(negativeStepSize, times: slots.buffer0, over: denominator)
+  }
+}
+
+/// `torch.optim.Adam`: `Adam(net.parameters(), lr: 0.01, betas: (0.9, 0.999), eps: 1e-8)`.
+public final class Adam<Scalar: LaneScalar>: Optimizer<AdamUpdate<Scalar>> {
+  /// Adam over `parameters`.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public convenience init(
+    _ parameters: [Parameter<Scalar>], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
+    eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false,
+    decoupledWeightDecay: Bool = false, maximize: Bool = false
+  ) throws {
+    try self.init(
+      [ParameterGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
+      amsgrad: amsgrad, decoupledWeightDecay: decoupledWeightDecay, maximize: maximize)
+  }
+
+  /// Adam over parameter groups whose overrides replace these defaults.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public init(
+    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
+    eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false,
+    decoupledWeightDecay: Bool = false, maximize: Bool = false
+  ) throws {
+    try super.init(
+      groups: groups,
+      defaults: AdamHyperparameters(
+        lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+        decoupledWeightDecay: decoupledWeightDecay, maximize: maximize))
+  }
+}
+
+/// `torch.optim.AdamW`: Adam with decoupled weight decay (default 0.01).
+public final class AdamW<Scalar: LaneScalar>: Optimizer<AdamUpdate<Scalar>> {
+  /// AdamW over `parameters`.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public convenience init(
+    _ parameters: [Parameter<Scalar>], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
+    eps: Double = 1e-8, weightDecay: Double = 0.01, amsgrad: Bool = false, maximize: Bool = false
+  ) throws {
+    try self.init(
+      [ParameterGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
+      amsgrad: amsgrad, maximize: maximize)
+  }
+
+  /// AdamW over parameter groups whose overrides replace these defaults.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public init(
+    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
+    eps: Double = 1e-8, weightDecay: Double = 0.01, amsgrad: Bool = false, maximize: Bool = false
+  ) throws {
+    try super.init(
+      groups: groups,
+      defaults: AdamHyperparameters(
+        lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+        decoupledWeightDecay: true, maximize: maximize),
+      name: "AdamW")
+  }
+}

@@ -1,0 +1,157 @@
+import DescentTensor
+
+/// RAdam's hyperparameters, with PyTorch's defaults.
+public struct RAdamHyperparameters: Hyperparameters {
+  /// The learning rate (default 0.001).
+  public var lr = 0.001
+  /// The decay rates of the first and second moments (default (0.9, 0.999)).
+  public var betas = (0.9, 0.999)
+  /// Added to the denominator, outside the square root (default 1e-8).
+  public var eps = 1e-8
+  /// The weight decay (default 0).
+  public var weightDecay = 0.0
+  /// Whether weight decay multiplies the parameter rather than adding to the gradient.
+  public var decoupledWeightDecay = false
+  /// Whether to maximize the objective (default false).
+  public var maximize = false
+
+  /// PyTorch's defaults.
+  public init() {}
+
+  /// Validated hyperparameters.
+  ///
+  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
+  ///   negative lr, eps or weight decay, or a beta outside [0, 1).
+  public init(
+    lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+    weightDecay: Double = 0, decoupledWeightDecay: Bool = false, maximize: Bool = false
+  ) throws {
+    let check = HyperparameterCheck("RAdam")
+    try check.nonNegative(lr, "lr")
+    try check.nonNegative(eps, "eps")
+    try check.betas(betas)
+    try check.nonNegative(weightDecay, "weightDecay")
+    (self.lr, self.betas, self.eps, self.weightDecay) = (lr, betas, eps, weightDecay)
+    (self.decoupledWeightDecay, self.maximize) = (decoupledWeightDecay, maximize)
+  }
+
+  /// Reads and validates every entry.
+  public init(entries: [String: HyperparameterValue]) throws {
+    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "RAdam")
+    try self.init(
+      lr: read.number("lr"), betas: read.pair("betas"), eps: read.number("eps"),
+      weightDecay: read.number("weightDecay"),
+      decoupledWeightDecay: read.flag("decoupledWeightDecay"), maximize: read.flag("maximize"))
+  }
+
+  /// Every hyperparameter by name.
+  public var entries: [String: HyperparameterValue] {
+    [
+      "lr": .number(lr), "betas": .pair(betas.0, betas.1), "eps": .number(eps),
+      "weightDecay": .number(weightDecay), "decoupledWeightDecay": .flag(decoupledWeightDecay),
+      "maximize": .flag(maximize),
+    ]
+  }
+
+  /// The first beta.
+  public var momentumLike: Double? {
+    get { betas.0 }
+    set { if let newValue { betas.0 = newValue } }
+  }
+
+  /// Equal when every hyperparameter is.
+  public static func == (lhs: Self, rhs: Self) -> Bool { lhs.entries == rhs.entries }
+}
+
+/// RAdam, as `torch.optim.RAdam`: Adam's moments; with `rho_t` the length of the approximated
+/// SMA, `p -= lr m / bc1 * sqrt(bc2) / (sqrt(v) + eps) * r_t` when `rho_t > 5`, else
+/// `p -= lr m / bc1`.
+public struct RAdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
+  /// `"RAdam"`.
+  public static var name: String { "RAdam" }
+  /// State is created at a parameter's first step.
+  public static var createsStateEagerly: Bool { false }
+
+  /// `exp_avg` and `exp_avg_sq`, zeros.
+  public static func initialState(for parameter: Parameter<Scalar>, _ settings: RAdamHyperparameters)
+    -> ParameterState<Scalar>
+  {
+    ParameterState(count: parameter.count, buffers: [("exp_avg", 0), ("exp_avg_sq", 0)])
+  }
+
+  let preparation: GradientPreparation<Scalar>
+  let moments: AdamMoments<Scalar>
+  let correction1: Scalar
+  let lr: Scalar
+  let correction2Root: Scalar
+  let eps: Scalar
+  /// The rectification term, or `nil` while the variance is intractable (`rho_t <= 5`).
+  let rectification: Scalar?
+
+  /// The step's constants.
+  public init(_ settings: RAdamHyperparameters, state: inout ParameterState<Scalar>) {
+    preparation = GradientPreparation(
+      maximize: settings.maximize, weightDecay: settings.weightDecay,
+      decoupled: settings.decoupledWeightDecay, lr: settings.lr)
+    moments = AdamMoments(betas: settings.betas)
+    let (beta1, beta2, step) = (settings.betas.0, settings.betas.1, Double(state.step))
+    let bc2 = 1 - pythonPower(beta2, step)
+    correction1 = Scalar(1 - pythonPower(beta1, step))
+    lr = Scalar(settings.lr)
+    correction2Root = Scalar(pythonPower(bc2, 0.5))
+    eps = Scalar(settings.eps)
+    let rhoInf = 2 / (1 - beta2) - 1
+    let rhoT = rhoInf - 2 * step * pythonPower(beta2, step) / bc2
+    rectification =
+      rhoT > 5
+      ? Scalar(
+        pythonPower(
+          (rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT), 0.5))
+      : nil
+  }
+
+  /// The update of one lane.
+  @inline(__always)
+  public func update<L: Lane>(_ slots: inout LaneSlots<L>) where L.Scalar == Scalar {
+    let g = preparation.gradient(&slots)
+    moments.update(&slots.buffer0, &slots.buffer1, gradient: g)
+    var change = slots.buffer0 / L(repeating: correction1) * L(repeating: lr)
+    if let rectification {
+      let adaptive =
+        L(repeating: correction2Root) / (slots.buffer1.squareRoot() + L(repeating: eps))
+      change = change * adaptive * L(repeating: rectification)
+    }
+    slots.param = slots.param + L(repeating: -1) * change
+  }
+}
+
+/// `torch.optim.RAdam`.
+public final class RAdam<Scalar: LaneScalar>: Optimizer<RAdamUpdate<Scalar>> {
+  /// RAdam over `parameters`.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public convenience init(
+    _ parameters: [Parameter<Scalar>], lr: Double = 0.001,
+    betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
+    decoupledWeightDecay: Bool = false, maximize: Bool = false
+  ) throws {
+    try self.init(
+      [ParameterGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
+      decoupledWeightDecay: decoupledWeightDecay, maximize: maximize)
+  }
+
+  /// RAdam over parameter groups whose overrides replace these defaults.
+  ///
+  /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
+  public init(
+    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.001,
+    betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
+    decoupledWeightDecay: Bool = false, maximize: Bool = false
+  ) throws {
+    try super.init(
+      groups: groups,
+      defaults: RAdamHyperparameters(
+        lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
+        decoupledWeightDecay: decoupledWeightDecay, maximize: maximize))
+  }
+}
