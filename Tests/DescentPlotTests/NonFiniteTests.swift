@@ -5,7 +5,7 @@ import Testing
 
 /// The columns of a PNG that contain a pixel close to `colour` (0xRRGGBB).
 func columnsContaining(_ colour: UInt32, in data: Data) throws -> [Int] {
-  let url = try outputFolder("columns").appendingPathComponent("image.png")
+  let url = try outputFolder("columns").appendingPathComponent("\(UUID().uuidString).png")
   try data.write(to: url)
   let surface = try #require(cairo_image_surface_create_from_png(url.path))
   defer { cairo_surface_destroy(surface) }
@@ -20,12 +20,12 @@ func columnsContaining(_ colour: UInt32, in data: Data) throws -> [Int] {
       return abs(a - b) < 24
     }
   }
-  return (0..<width).filter { column in
-    (0..<height).contains { row in
-      let line = UnsafeRawPointer(pixels + row * stride).assumingMemoryBound(to: UInt32.self)
-      return close(line[column])
-    }
+  var found = Set<Int>()
+  for row in 0..<height {
+    let line = UnsafeRawPointer(pixels + row * stride).assumingMemoryBound(to: UInt32.self)
+    for column in 0..<width where close(line[column]) { found.insert(column) }
   }
+  return found.sorted()
 }
 
 /// The widest run of missing columns between the first and last column in `columns`.
