@@ -5,7 +5,7 @@ let package = Package(
   name: "Descent",
   platforms: [.macOS(.v14)],
   products: [
-    .library(name: "Descent", targets: ["DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot"]),
+    .library(name: "Descent", targets: ["DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot", "DescentTraining"]),
     .executable(name: "descent", targets: ["descent"]),
   ],
   dependencies: [
@@ -20,16 +20,18 @@ let package = Package(
     .target(name: "DescentOptim", dependencies: ["DescentNN"]),
     .target(name: "DescentData", dependencies: ["DescentTensor"], resources: [.copy("Resources/digits.csv")]),
     .target(name: "DescentPlot", dependencies: ["CCairo"]),
+    .target(name: "DescentTraining", dependencies: ["DescentOptim", "DescentData"]),
     .executableTarget(
       name: "descent",
       dependencies: [
-        "DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot",
+        "DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot", "DescentTraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
     .testTarget(name: "DescentNNTests", dependencies: ["DescentNN"]),
     .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "DescentDataTests", dependencies: ["DescentData", "DescentNN", "DescentOptim"]),
+    .testTarget(name: "DescentDataTests", dependencies: ["DescentData", "DescentNN"]),
+    .testTarget(name: "DescentTrainingTests", dependencies: ["DescentTraining"]),
     .testTarget(name: "DescentPlotTests", dependencies: ["DescentPlot"]),
   ],
   swiftLanguageModes: [.v6]

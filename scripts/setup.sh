@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the system libraries Descent builds against when they are missing (Debian/Ubuntu):
+# OpenBLAS (cblas), cairo (figures) and a font for figure text.
+set -euo pipefail
+packages=(libopenblas-dev libcairo2-dev fonts-dejavu-core pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system libraries: ${missing[*]}" >&2
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
