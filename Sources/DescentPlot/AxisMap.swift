@@ -34,7 +34,8 @@ struct AxisMap {
   func ticks(maxCount: Int) -> [Double] {
     let range = dataRange
     switch scale {
-    case .linear: return NiceTicks.linear(lower: range.lower, upper: range.upper, maxCount: maxCount)
+    case .linear:
+      return NiceTicks.linear(lower: range.lower, upper: range.upper, maxCount: maxCount)
     case .log:
       return NiceTicks.logarithmic(lower: range.lower, upper: range.upper, maxCount: maxCount)
     }
@@ -74,7 +75,8 @@ struct AxisMap {
       guard let low = transform(limits.lowerBound, scale),
         let high = transform(limits.upperBound, scale)
       else {
-        throw .invalidLimits(panel: panel, axis: axis, reason: "\(limits) must be > 0 on a log axis")
+        throw .invalidLimits(
+          panel: panel, axis: axis, reason: "\(limits) must be > 0 on a log axis")
       }
       return AxisMap(scale: scale, lower: low, upper: high)
     }

@@ -26,7 +26,8 @@ enum FigureEncoder {
     var scale = 1.0
     switch format {
     case .png:
-      surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(figure.width), Int32(figure.height))
+      surface = cairo_image_surface_create(
+        CAIRO_FORMAT_ARGB32, Int32(figure.width), Int32(figure.height))
     case .svg:
       surface = cairo_svg_surface_create_for_stream(write, closure, width, height)
       if let surface { cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX) }
@@ -35,7 +36,9 @@ enum FigureEncoder {
       surface = cairo_pdf_surface_create_for_stream(
         write, closure, width * scale, height * scale)
     }
-    guard let surface else { throw .cairo(status: "no surface", during: "creating the \(format) surface") }
+    guard let surface else {
+      throw .cairo(status: "no surface", during: "creating the \(format) surface")
+    }
     defer { cairo_surface_destroy(surface) }
     try check(cairo_surface_status(surface), "creating the \(format) surface")
 

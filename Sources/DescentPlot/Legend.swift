@@ -23,7 +23,9 @@ struct Legend {
   var size: (width: Double, height: Double) {
     canvas.font(size: Theme.legendFontSize)
     let textWidth = entries.map { canvas.textWidth($0.label) }.max() ?? 0
-    return (padding * 2 + sampleWidth + 6 + textWidth, padding * 2 + rowHeight * Double(entries.count))
+    return (
+      padding * 2 + sampleWidth + 6 + textWidth, padding * 2 + rowHeight * Double(entries.count)
+    )
   }
 
   /// The box for `position` inside `plot` (`best`: the candidate covering fewest `occupied` points,
@@ -78,7 +80,8 @@ struct Legend {
     switch series {
     case .line(let s):
       canvas.line(from: (x, y), to: (x + sampleWidth, y))
-      canvas.stroke(color: s.color, width: min(s.width, 4), dash: s.dash.pattern(width: min(s.width, 4)))
+      canvas.stroke(
+        color: s.color, width: min(s.width, 4), dash: s.dash.pattern(width: min(s.width, 4)))
     case .scatter(let s):
       canvas.dot(x: middle, y: y, size: min(max(s.size, 6), 10), color: s.color)
     case .contour(let s):

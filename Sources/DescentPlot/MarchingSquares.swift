@@ -29,37 +29,55 @@ public enum MarchingSquares {
     guard x.count >= 2, y.count >= 2 else { return [] }
     var result: [ContourSegment] = []
     for i in 0..<(y.count - 1) {
+      let lowRow = z[i]
+      let highRow = z[i + 1]
       for j in 0..<(x.count - 1) {
-        // Corners counter-clockwise from bottom-left: (j,i), (j+1,i), (j+1,i+1), (j,i+1).
-        let corners = [
-          (x[j], y[i], z[i][j]), (x[j + 1], y[i], z[i][j + 1]),
-          (x[j + 1], y[i + 1], z[i + 1][j + 1]), (x[j], y[i + 1], z[i + 1][j]),
-        ]
-        guard corners.allSatisfy({ $0.2.isFinite }) else { continue }
-        let above = corners.map { $0.2 >= level }
-        // Crossing points on the four edges (edge k joins corner k and k+1).
-        var crossings: [Int: (x: Double, y: Double)] = [:]
-        for edge in 0..<4 where above[edge] != above[(edge + 1) % 4] {
-          let a = corners[edge]
-          let b = corners[(edge + 1) % 4]
-          let t = (level - a.2) / (b.2 - a.2)
-          crossings[edge] = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+        // Corners counter-clockwise from bottom-left; edge k joins corner k and corner k + 1.
+        let values = (lowRow[j], lowRow[j + 1], highRow[j + 1], highRow[j])
+        guard values.0.isFinite, values.1.isFinite, values.2.isFinite, values.3.isFinite else {
+          continue
         }
-        let edges = crossings.keys.sorted()
+        let above = (values.0 >= level, values.1 >= level, values.2 >= level, values.3 >= level)
+        if above.0 == above.1 && above.1 == above.2 && above.2 == above.3 { continue }
+        let cell = Cell(
+          x0: x[j], x1: x[j + 1], y0: y[i], y1: y[i + 1], values: values, level: level)
+        let crossed = [
+          above.0 != above.1, above.1 != above.2, above.2 != above.3, above.3 != above.0,
+        ]
+        let edges = crossed.indices.filter { crossed[$0] }
         if edges.count == 2 {
-          result.append(ContourSegment(start: crossings[edges[0]]!, end: crossings[edges[1]]!))
-        } else if edges.count == 4 {
-          // Saddle: join edges so that the centre value's side stays connected.
-          let centreAbove = corners.map { $0.2 }.reduce(0, +) / 4 >= level
-          let pairs = (centreAbove == above[0]) ? [(0, 1), (2, 3)] : [(3, 0), (1, 2)]
-          // If the centre agrees with corner 0, corner 0's region joins the centre, so the lines cut
-          // off corners 1 and 3: edges (0,1) and (2,3). Otherwise they cut off corners 0 and 2.
+          result.append(
+            ContourSegment(start: cell.crossing(edges[0]), end: cell.crossing(edges[1])))
+        } else {
+          // Saddle (corners 0 and 2 on one side, 1 and 3 on the other). If the cell's mean is on
+          // corner 0's side, corners 0 and 2 connect through the centre and the lines cut off
+          // corners 1 (edges 0, 1) and 3 (edges 2, 3); otherwise they cut off corners 0 and 2.
+          let mean = (values.0 + values.1 + values.2 + values.3) / 4
+          let pairs = ((mean >= level) == above.0) ? [(0, 1), (2, 3)] : [(3, 0), (1, 2)]
           for (first, second) in pairs {
-            result.append(ContourSegment(start: crossings[first]!, end: crossings[second]!))
+            result.append(ContourSegment(start: cell.crossing(first), end: cell.crossing(second)))
           }
         }
       }
     }
     return result
+  }
+
+  /// One grid cell and the level being traced through it.
+  private struct Cell {
+    let x0: Double, x1: Double, y0: Double, y1: Double
+    let values: (Double, Double, Double, Double)
+    let level: Double
+
+    /// Where the level crosses edge `edge`, by linear interpolation between its corners.
+    func crossing(_ edge: Int) -> (x: Double, y: Double) {
+      func at(_ a: Double, _ b: Double) -> Double { (level - a) / (b - a) }
+      switch edge {
+      case 0: return (x0 + (x1 - x0) * at(values.0, values.1), y0)
+      case 1: return (x1, y0 + (y1 - y0) * at(values.1, values.2))
+      case 2: return (x1 + (x0 - x1) * at(values.2, values.3), y1)
+      default: return (x0, y1 + (y0 - y1) * at(values.3, values.0))
+      }
+    }
   }
 }

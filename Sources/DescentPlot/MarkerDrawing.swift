@@ -24,7 +24,8 @@ extension Canvas {
     case .circle:
       cairo_arc(cr, x, y, radius * 0.8, 0, 2 * Double.pi)
     case .square:
-      rectangle(Rect(x: x - radius * 0.7, y: y - radius * 0.7, width: radius * 1.4, height: radius * 1.4))
+      rectangle(
+        Rect(x: x - radius * 0.7, y: y - radius * 0.7, width: radius * 1.4, height: radius * 1.4))
     case .cross:
       let arm = radius * 0.75
       line(from: (x - arm, y - arm), to: (x + arm, y + arm))

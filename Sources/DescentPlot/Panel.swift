@@ -40,7 +40,8 @@ public struct Panel: Sendable, Equatable {
     dash: Dash = .solid
   ) {
     let stroke = color ?? nextColor()
-    series.append(.line(LineSeries(x: x, y: y, label: label, color: stroke, width: width, dash: dash)))
+    series.append(
+      .line(LineSeries(x: x, y: y, label: label, color: stroke, width: width, dash: dash)))
   }
 
   /// Adds a polyline through `(i, y[i])` for i = 0, 1, ... (e.g. a loss per step).
@@ -60,22 +61,23 @@ public struct Panel: Sendable, Equatable {
 
   /// Adds iso-lines of `z` over the grid `x` × `y`, where `z[i][j]` is the value at `(x[j], y[i])`
   /// (`y.count` rows of `x.count`, as numpy's meshgrid). Lines are coloured low-to-high with viridis
-  /// unless `color` is given. Use `logSpacedLevels(min:max:count:)` for loss landscapes.
+  /// unless `color` is given; `opacity` below 1 lets paths drawn on top stand out. Use `logSpacedLevels(min:max:count:)` for loss landscapes.
   public mutating func contour(
     x: [Double], y: [Double], z: [[Double]], levels: [Double], label: String? = nil,
-    color: Color? = nil, width: Double = 1
+    color: Color? = nil, width: Double = 1, opacity: Double = 1
   ) {
     series.append(
       .contour(
         ContourSeries(
-          x: x, y: y, z: z, levels: levels.sorted(), label: label, color: color, width: width)))
+          x: x, y: y, z: z, levels: levels.sorted(), label: label, color: color, width: width,
+          opacity: opacity)))
   }
 
   /// Adds iso-lines at `levels` nice values spanning the finite range of `z` (log-spaced when
   /// all values are positive and span more than two decades).
   public mutating func contour(
     x: [Double], y: [Double], z: [[Double]], levels count: Int = 10, label: String? = nil,
-    color: Color? = nil, width: Double = 1
+    color: Color? = nil, width: Double = 1, opacity: Double = 1
   ) {
     let values = z.joined().filter(\.isFinite)
     var levels: [Double] = []
@@ -85,7 +87,8 @@ public struct Panel: Sendable, Equatable {
       let all = (try? spaced(low, high, max(count, 2) + 2)) ?? []
       levels = Array(all.dropFirst().dropLast())
     }
-    contour(x: x, y: y, z: z, levels: levels, label: label, color: color, width: width)
+    contour(
+      x: x, y: y, z: z, levels: levels, label: label, color: color, width: width, opacity: opacity)
   }
 
   /// Adds emphasised points, e.g. `marker(x: [x0], y: [y0], shape: .circle, label: "start")` or a

@@ -89,7 +89,8 @@ struct PanelRenderer {
     let hasYLabel = !(panel.yLabel ?? "").isEmpty
 
     let top = (cell.y + pad + (hasTitle ? titleHeight + Theme.gap : tickHeight / 2)).rounded()
-    let bottom = (cell.maxY - pad - tickHeight - Theme.tickLength - 3
+    let bottom =
+      (cell.maxY - pad - tickHeight - Theme.tickLength - 3
       - (hasXLabel ? labelHeight + Theme.gap : 0)).rounded()
     yMap.pixelLower = bottom
     yMap.pixelUpper = top
@@ -97,7 +98,8 @@ struct PanelRenderer {
     let yTickLabels = TickLabels.format(yTicks, logarithmic: panel.yScale == .log)
     let yTickLabelWidth = yTickLabels.map { canvas.textWidth($0) }.max() ?? 0
 
-    let left = (cell.x + pad + (hasYLabel ? labelHeight + Theme.gap : 0) + yTickLabelWidth
+    let left =
+      (cell.x + pad + (hasYLabel ? labelHeight + Theme.gap : 0) + yTickLabelWidth
       + Theme.tickLength + 4).rounded()
     var right = (cell.maxX - pad - 8).rounded()
     xMap.pixelLower = left
@@ -163,7 +165,8 @@ struct PanelRenderer {
         canvas.stroke(color: s.color, width: s.width, dash: s.dash.pattern(width: s.width))
         occupied += densify(drawn)
       case .scatter(let s):
-        for point in zip(s.x, s.y).compactMap({ pixel($0, $1) }) where bounds.contains(point.0, point.1) {
+        for point in zip(s.x, s.y).compactMap({ pixel($0, $1) })
+        where bounds.contains(point.0, point.1) {
           canvas.dot(x: point.0, y: point.1, size: s.size, color: s.color)
           occupied.append(point)
         }
@@ -171,14 +174,18 @@ struct PanelRenderer {
         for (levelIndex, level) in s.levels.enumerated() {
           let t = s.levels.count > 1 ? Double(levelIndex) / Double(s.levels.count - 1) : 0.5
           for segment in MarchingSquares.segments(x: s.x, y: s.y, z: s.z, level: level) {
-            let points = [pixel(segment.start.x, segment.start.y), pixel(segment.end.x, segment.end.y)]
+            let points = [
+              pixel(segment.start.x, segment.start.y), pixel(segment.end.x, segment.end.y),
+            ]
             // Contours are background: the legend may sit over them, so they do not count.
             SegmentClipper.addPolyline(points, within: bounds, canvas: canvas)
           }
-          canvas.stroke(color: s.color ?? Color.viridis(t), width: s.width)
+          let colour = s.color ?? Color.viridis(t)
+          canvas.stroke(color: colour.withAlpha(colour.alpha * s.opacity), width: s.width)
         }
       case .markers(let s):
-        for point in zip(s.x, s.y).compactMap({ pixel($0, $1) }) where bounds.contains(point.0, point.1) {
+        for point in zip(s.x, s.y).compactMap({ pixel($0, $1) })
+        where bounds.contains(point.0, point.1) {
           canvas.marker(s.shape, x: point.0, y: point.1, size: s.size, color: s.color)
           occupied.append(point)
         }
@@ -220,8 +227,13 @@ struct PanelRenderer {
     canvas.stroke(color: Theme.spine, width: 1)
     let minorX = layout.xMap.minorTicks(major: layout.xTicks).compactMap { layout.xMap.pixel($0) }
     let minorY = layout.yMap.minorTicks(major: layout.yTicks).compactMap { layout.yMap.pixel($0) }
-    for x in minorX { canvas.line(from: (x.rounded() + 0.5, plot.maxY), to: (x.rounded() + 0.5, plot.maxY + length * 0.6)) }
-    for y in minorY { canvas.line(from: (plot.x, y.rounded() + 0.5), to: (plot.x - length * 0.6, y.rounded() + 0.5)) }
+    for x in minorX {
+      canvas.line(
+        from: (x.rounded() + 0.5, plot.maxY), to: (x.rounded() + 0.5, plot.maxY + length * 0.6))
+    }
+    for y in minorY {
+      canvas.line(from: (plot.x, y.rounded() + 0.5), to: (plot.x - length * 0.6, y.rounded() + 0.5))
+    }
     canvas.stroke(color: Theme.spine, width: 0.8)
 
     canvas.font(size: Theme.tickFontSize)

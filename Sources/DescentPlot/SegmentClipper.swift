@@ -9,7 +9,9 @@ enum SegmentClipper {
     let dy = b.1 - a.1
     var t0 = 0.0
     var t1 = 1.0
-    let checks = [(-dx, a.0 - rect.x), (dx, rect.maxX - a.0), (-dy, a.1 - rect.y), (dy, rect.maxY - a.1)]
+    let checks = [
+      (-dx, a.0 - rect.x), (dx, rect.maxX - a.0), (-dy, a.1 - rect.y), (dy, rect.maxY - a.1),
+    ]
     for (p, q) in checks {
       if p == 0 {
         if q < 0 { return nil }

@@ -66,6 +66,8 @@ public struct ContourSeries: Sendable, Equatable {
   public var color: Color?
   /// Stroke width in pixels.
   public var width: Double
+  /// Multiplies the colours' alpha, 0...1.
+  public var opacity: Double
 }
 
 /// Emphasised points of one shape.

@@ -55,8 +55,10 @@ func rosenbrock(_ x: Double, _ y: Double) -> Double { pow(1 - x, 2) + 100 * pow(
     var figure = Figure(width: 500, height: 450)
     figure.panel.title = "Samples"
     let angles = (0..<150).map { Double($0) * 0.13 }
-    figure.panel.scatter(x: angles.map { $0 * cos($0) }, y: angles.map { $0 * sin($0) }, label: "spiral")
-    figure.panel.scatter(x: angles.map { -$0 * cos($0) }, y: angles.map { -$0 * sin($0) }, label: "mirror", size: 4)
+    figure.panel.scatter(
+      x: angles.map { $0 * cos($0) }, y: angles.map { $0 * sin($0) }, label: "spiral")
+    figure.panel.scatter(
+      x: angles.map { -$0 * cos($0) }, y: angles.map { -$0 * sin($0) }, label: "mirror", size: 4)
     try checkAllFormats(figure, name: "scatter")
   }
 
@@ -66,7 +68,8 @@ func rosenbrock(_ x: Double, _ y: Double) -> Double { pow(1 - x, 2) + 100 * pow(
     let xs = (0...120).map { -2 + 4 * Double($0) / 120 }
     let ys = (0...100).map { -1 + 4 * Double($0) / 100 }
     let zs = ys.map { y in xs.map { x in rosenbrock(x, y) } }
-    figure.panel.contour(x: xs, y: ys, z: zs, levels: try logSpacedLevels(min: 0.1, max: 2000, count: 14))
+    figure.panel.contour(
+      x: xs, y: ys, z: zs, levels: try logSpacedLevels(min: 0.1, max: 2000, count: 14))
     figure.panel.marker(x: 1, y: 1, shape: .star, label: "minimum")
     try checkAllFormats(figure, name: "contour", minimumColours: 6)
   }

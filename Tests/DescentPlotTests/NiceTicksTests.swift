@@ -47,7 +47,8 @@ import Testing
   @Test func logTicksAreDecadesOrOneTwoFive() {
     #expect(
       NiceTicks.logarithmic(lower: 1e-3, upper: 100, maxCount: 8) == [1e-3, 1e-2, 1e-1, 1, 10, 100])
-    #expect(NiceTicks.logarithmic(lower: 1e-12, upper: 1, maxCount: 5) == [1e-12, 1e-9, 1e-6, 1e-3, 1])
+    #expect(
+      NiceTicks.logarithmic(lower: 1e-12, upper: 1, maxCount: 5) == [1e-12, 1e-9, 1e-6, 1e-3, 1])
     #expect(NiceTicks.logarithmic(lower: 1.5, upper: 30, maxCount: 8) == [2, 5, 10, 20])
     #expect(NiceTicks.logarithmic(lower: 0, upper: 10, maxCount: 5).isEmpty)
   }
@@ -66,11 +67,13 @@ import Testing
 
   @Test func extremeMagnitudesUseCompactScientificNotation() {
     #expect(TickLabels.format([0, 2e5, 4e5]) == ["0", "2e5", "4e5"])
-    #expect(TickLabels.format([1e-5, 1.5e-5, 2e-5]) == ["1e\u{2212}5", "1.5e\u{2212}5", "2e\u{2212}5"])
+    #expect(
+      TickLabels.format([1e-5, 1.5e-5, 2e-5]) == ["1e\u{2212}5", "1.5e\u{2212}5", "2e\u{2212}5"])
   }
 
   @Test func decadesOnALogAxisUseSuperscripts() {
-    #expect(TickLabels.format([0.01, 0.1, 1, 10], logarithmic: true) == ["10⁻²", "10⁻¹", "10⁰", "10¹"])
+    #expect(
+      TickLabels.format([0.01, 0.1, 1, 10], logarithmic: true) == ["10⁻²", "10⁻¹", "10⁰", "10¹"])
     #expect(TickLabels.format([2, 5, 10, 20], logarithmic: true) == ["2", "5", "10", "20"])
   }
 }

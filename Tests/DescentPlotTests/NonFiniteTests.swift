@@ -47,7 +47,8 @@ func widestGap(_ columns: [Int]) -> Int {
   }
 
   @Test func nanBreaksALine() throws {
-    let full = try columnsContaining(red, in: lineFigure(Array(repeating: 1, count: 11)).render(as: .png))
+    let full = try columnsContaining(
+      red, in: lineFigure(Array(repeating: 1, count: 11)).render(as: .png))
     var broken = Array(repeating: 1.0, count: 11)
     broken[5] = .nan
     let gapped = try columnsContaining(red, in: lineFigure(broken).render(as: .png))
@@ -70,7 +71,8 @@ func widestGap(_ columns: [Int]) -> Int {
 
   @Test func nonFiniteScatterPointsAreSkipped() throws {
     var figure = Figure(width: 300, height: 200)
-    figure.panel.scatter(x: [0, .nan, 2, 3, .infinity], y: [0, 1, .nan, 3, 4], color: .red, size: 8)
+    figure.panel.scatter(
+      x: [0, .nan, 2, 3, .infinity], y: [0, 1, .nan, 3, 4], color: .red, size: 8)
     let columns = try columnsContaining(red, in: figure.render(as: .png))
     #expect(!columns.isEmpty)
     // Two drawable points (0,0) and (3,3): two separate dots.

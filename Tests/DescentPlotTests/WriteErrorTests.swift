@@ -53,7 +53,9 @@ func smallFigure() -> Figure {
   func readOnlyFolderThrowsNotWritable() throws {
     let folder = try outputFolder("read-only")
     try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
-    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path) }
+    defer {
+      try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+    }
     #expect(throws: PlotError.directoryNotWritable(path: folder.path)) {
       try smallFigure().write(to: folder.appendingPathComponent("chart.png"))
     }
@@ -73,7 +75,9 @@ func smallFigure() -> Figure {
       #expect(path == target.path)
     }
     var isFolder: ObjCBool = false
-    #expect(FileManager.default.fileExists(atPath: target.path, isDirectory: &isFolder) && isFolder.boolValue)
+    #expect(
+      FileManager.default.fileExists(atPath: target.path, isDirectory: &isFolder)
+        && isFolder.boolValue)
   }
 
   @Test func invalidSizesThrow() {
