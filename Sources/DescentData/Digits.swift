@@ -12,7 +12,8 @@ public enum Digits {
     -> Dataset<Scalar>
   {
     guard let url = Bundle.module.url(forResource: "digits", withExtension: "csv") else {
-      throw DataError.unreadable(path: "digits.csv", reason: "the resource is missing from the bundle")
+      throw DataError.unreadable(
+        path: "digits.csv", reason: "the resource is missing from the bundle")
     }
     let raw: Dataset<Scalar> = try CSVLoader.load(url, header: false)
     return raw.scaled(by: 1 / 16)

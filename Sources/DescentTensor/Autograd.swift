@@ -108,7 +108,8 @@ extension Tensor {
 
   /// Element-wise sum of two constants of the same shape (used to accumulate gradients).
   func adding(_ other: Tensor) -> Tensor {
-    precondition(shape == other.shape, "accumulating gradient of shape \(other.shape) into \(shape)")
+    precondition(
+      shape == other.shape, "accumulating gradient of shape \(other.shape) into \(shape)")
     var result = detached
     result.withUnsafeMutableBufferPointer { target in
       other.withUnsafeBufferPointer { source in

@@ -48,7 +48,9 @@ extension Tensor {
     return .differentiable(Tensor(shape: outShape, scalars: out), inputs: [self]) { grad in
       var back = [Scalar](repeating: 0, count: inputShape.reduce(1, *))
       for (slot, index) in indices.enumerated() {
-        for offset in 0..<rowSize { back[index * rowSize + offset] += grad.scalars[slot * rowSize + offset] }
+        for offset in 0..<rowSize {
+          back[index * rowSize + offset] += grad.scalars[slot * rowSize + offset]
+        }
       }
       return [Tensor(shape: inputShape, scalars: back)]
     }
@@ -56,7 +58,8 @@ extension Tensor {
 
   /// The rows in `range` (a slice along the first axis).
   public func rows(_ range: Range<Int>) -> Tensor {
-    precondition(range.lowerBound >= 0 && range.upperBound <= shape[0], "rows \(range) of shape \(shape)")
+    precondition(
+      range.lowerBound >= 0 && range.upperBound <= shape[0], "rows \(range) of shape \(shape)")
     return gatherRows(Array(range))
   }
 

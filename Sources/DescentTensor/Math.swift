@@ -1,7 +1,8 @@
 extension Tensor {
   /// The element-wise exponential.
   public func exp() -> Tensor {
-    let value = detached.map(vector: { $0.elementwise { Scalar.exp($0) } }, scalar: { Scalar.exp($0) })
+    let value = detached.map(
+      vector: { $0.elementwise { Scalar.exp($0) } }, scalar: { Scalar.exp($0) })
     return .differentiable(value, inputs: [self]) { [$0 * value] }
   }
 
@@ -71,9 +72,12 @@ extension Tensor {
     let value = input.map(
       vector: { $0.replacing(with: 0, where: $0 .< 0) }, scalar: { $0 > 0 ? $0 : 0 })
     return .differentiable(value, inputs: [self]) { grad in
-      [grad * input.map(
-        vector: { SIMD8(repeating: 0).replacing(with: 1, where: $0 .> 0) },
-        scalar: { $0 > 0 ? 1 : 0 })]
+      [
+        grad
+          * input.map(
+            vector: { SIMD8(repeating: 0).replacing(with: 1, where: $0 .> 0) },
+            scalar: { $0 > 0 ? 1 : 0 })
+      ]
     }
   }
 
@@ -86,7 +90,8 @@ extension Tensor {
 
   /// The hyperbolic tangent.
   public func tanh() -> Tensor {
-    let value = detached.map(vector: { $0.elementwise { Scalar.tanh($0) } }, scalar: { Scalar.tanh($0) })
+    let value = detached.map(
+      vector: { $0.elementwise { Scalar.tanh($0) } }, scalar: { Scalar.tanh($0) })
     return .differentiable(value, inputs: [self]) { [$0 * (1 - value * value)] }
   }
 }

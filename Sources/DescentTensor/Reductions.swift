@@ -53,7 +53,9 @@ extension Tensor {
   /// The largest element, a scalar tensor; the gradient goes to the first maximal element.
   public func max() -> Tensor {
     precondition(count > 0, "max of an empty tensor")
-    let index = scalars.indices.max { scalars[$0] < scalars[$1] || ($0 > $1 && scalars[$0] == scalars[$1]) }!
+    let index = scalars.indices.max {
+      scalars[$0] < scalars[$1] || ($0 > $1 && scalars[$0] == scalars[$1])
+    }!
     let inputShape = shape
     return .differentiable(Tensor(scalars[index]), inputs: [self]) { grad in
       var out = [Scalar](repeating: 0, count: inputShape.reduce(1, *))

@@ -24,7 +24,8 @@ extension Tensor {
     let value = Tensor(shape: shape, scalars: out)
     return .differentiable(value, inputs: [self]) { grad in
       // d/dx: grad - softmax * sum(grad) along the axis.
-      let probabilities = value.map(vector: { $0.elementwise { Scalar.exp($0) } }, scalar: { Scalar.exp($0) })
+      let probabilities = value.map(
+        vector: { $0.elementwise { Scalar.exp($0) } }, scalar: { Scalar.exp($0) })
       let totals = grad.sum(axis: axis, keepingDims: true)
       return [grad - probabilities * totals]
     }

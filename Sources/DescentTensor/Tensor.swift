@@ -94,7 +94,8 @@ public struct Tensor<Scalar: TensorScalar> {
   ///
   /// - Precondition: `newScalars.count == count`.
   public mutating func assign(_ newScalars: [Scalar]) {
-    precondition(newScalars.count == count, "assigning \(newScalars.count) elements to shape \(shape)")
+    precondition(
+      newScalars.count == count, "assigning \(newScalars.count) elements to shape \(shape)")
     scalars = newScalars
   }
 

@@ -64,7 +64,8 @@ public final class Trainer<Scalar: TensorScalar> {
       afterStep(index, loss)
     }
     epochsDone += 1
-    return Evaluation(loss: totalLoss / Double(max(seen, 1)), accuracy: Double(correct) / Double(max(seen, 1)))
+    return Evaluation(
+      loss: totalLoss / Double(max(seen, 1)), accuracy: Double(correct) / Double(max(seen, 1)))
   }
 
   /// Loss and accuracy of the model on `dataset`, without recording gradients.
@@ -73,12 +74,15 @@ public final class Trainer<Scalar: TensorScalar> {
   }
 
   /// Loss and accuracy of `model` on `dataset`, without recording gradients.
-  public static func evaluate(_ model: any Module<Scalar>, on dataset: Dataset<Scalar>) -> Evaluation {
+  public static func evaluate(_ model: any Module<Scalar>, on dataset: Dataset<Scalar>)
+    -> Evaluation
+  {
     withNoGrad {
       let logits = model(dataset.features)
       let loss = crossEntropy(logits: logits, labels: dataset.labels).item
       let correct = zip(logits.argmax(axis: 1), dataset.labels).filter { $0 == $1 }.count
-      return Evaluation(loss: Double(loss), accuracy: Double(correct) / Double(max(dataset.count, 1)))
+      return Evaluation(
+        loss: Double(loss), accuracy: Double(correct) / Double(max(dataset.count, 1)))
     }
   }
 }

@@ -88,7 +88,8 @@ struct DigitsTests {
   @Test func loaderIsDeterministicAndCoversEverySampleOnce() throws {
     var generator = SeededGenerator(seed: 5)
     let data = try Dataset<Double>(
-      features: Tensor(normal: [103, 2], generator: &generator), labels: Array(repeating: 0, count: 103))
+      features: Tensor(normal: [103, 2], generator: &generator),
+      labels: Array(repeating: 0, count: 103))
     let loader = try BatchLoader(data, batchSize: 10, seed: 9)
     let again = try BatchLoader(data, batchSize: 10, seed: 9)
     #expect(loader.batchIndices(epoch: 3) == again.batchIndices(epoch: 3))
@@ -106,7 +107,8 @@ struct DigitsTests {
 
   @Test func badBatchSize() {
     #expect(throws: DataError.batchSize(0)) {
-      _ = try BatchLoader(try Dataset<Float>(features: Tensor(zeros: [1, 1]), labels: [0]), batchSize: 0)
+      _ = try BatchLoader(
+        try Dataset<Float>(features: Tensor(zeros: [1, 1]), labels: [0]), batchSize: 0)
     }
   }
 }

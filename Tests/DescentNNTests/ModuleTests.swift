@@ -28,7 +28,8 @@ struct ModuleTests {
 
   @Test func parameterNamesInDeclarationOrder() {
     let net = SimpleNet()
-    #expect(net.namedParameters().map(\.name) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
+    #expect(
+      net.namedParameters().map(\.name) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
     #expect(net.parameters().map(\.shape) == [[100, 10], [100], [5, 100], [5]])
     #expect(net.parameterCount == 10 * 100 + 100 + 100 * 5 + 5)
   }
@@ -62,7 +63,10 @@ struct ModuleTests {
       )
       """
     #expect(Outer().description == expected)
-    #expect(Outer().namedParameters().map(\.name) == ["body.0.weight", "body.0.bias", "head.weight", "head.bias"])
+    #expect(
+      Outer().namedParameters().map(\.name) == [
+        "body.0.weight", "body.0.bias", "head.weight", "head.bias",
+      ])
   }
 
   @Test func linearInitialisationBounds() {

@@ -28,12 +28,16 @@ struct GradientTests {
   @Test func logSoftmax() { checkGradient([[4, 3]]) { $0[0].logSoftmax() } }
   @Test func sumAll() { checkGradient([[3, 4]]) { $0[0].sum() } }
   @Test func sumAxis() { checkGradient([[2, 3, 4]]) { $0[0].sum(axis: 1) } }
-  @Test func sumAxisKeepingDims() { checkGradient([[2, 3, 4]]) { $0[0].sum(axis: -1, keepingDims: true) } }
+  @Test func sumAxisKeepingDims() {
+    checkGradient([[2, 3, 4]]) { $0[0].sum(axis: -1, keepingDims: true) }
+  }
   @Test func mean() { checkGradient([[3, 4]]) { $0[0].mean() + $0[0].mean(axis: 0) } }
   @Test func maxAll() { checkGradient([[3, 4]]) { $0[0].max() } }
   @Test func maxAxis() { checkGradient([[3, 4]]) { $0[0].max(axis: 1) } }
   @Test func matmul() { checkGradient([[3, 4], [4, 2]]) { $0[0].matmul($0[1]) } }
-  @Test func reshape() { checkGradient([[3, 4]]) { $0[0].reshaped([2, -1]) * $0[0].reshaped([2, 6]) } }
+  @Test func reshape() {
+    checkGradient([[3, 4]]) { $0[0].reshaped([2, -1]) * $0[0].reshaped([2, 6]) }
+  }
   @Test func transpose() { checkGradient([[3, 4]]) { $0[0].transposed() } }
   @Test func gatherRows() { checkGradient([[4, 3]]) { $0[0].gatherRows([2, 0, 2]) } }
   @Test func rowSlice() { checkGradient([[5, 2]]) { $0[0].rows(1..<4) } }

@@ -13,7 +13,8 @@ struct DigitsTrainingTests {
     let (train, test) = digits.split(testFraction: 0.2, seed: 0)
     let model = DigitsMLP.make(seed: 0, as: Float.self)
     let optimizer = try SGD(model.parameters(), lr: 0.05, momentum: 0.9)
-    let trainer = Trainer(model: model, optimizer: optimizer, loader: try BatchLoader(train, batchSize: 32, seed: 0))
+    let trainer = Trainer(
+      model: model, optimizer: optimizer, loader: try BatchLoader(train, batchSize: 32, seed: 0))
     let before = trainer.evaluate(test)
     var last = before
     for _ in 0..<20 { trainer.trainEpoch() }

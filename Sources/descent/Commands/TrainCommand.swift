@@ -31,7 +31,9 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
-    guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+    guard batchSize > 0 else {
+      throw ValidationError("--batch-size must be positive, got \(batchSize)")
+    }
   }
 
   func run() throws {
@@ -41,8 +43,10 @@ struct TrainCommand: ParsableCommand {
     let model = DigitsMLP.make(seed: seed, as: Float.self)
     let optimizer = try SGD(model.parameters(), lr: lr, momentum: momentum)
     let trainer = Trainer(
-      model: model, optimizer: optimizer, loader: try BatchLoader(train, batchSize: batchSize, seed: seed))
-    print("\(train.count) training and \(test.count) test samples; \(model.parameterCount) parameters")
+      model: model, optimizer: optimizer,
+      loader: try BatchLoader(train, batchSize: batchSize, seed: seed))
+    print(
+      "\(train.count) training and \(test.count) test samples; \(model.parameterCount) parameters")
     print(optimizer)
     for epoch in 1...epochs {
       let fit = trainer.trainEpoch()
