@@ -33,6 +33,26 @@ public enum SchedulerOption: Decodable, Equatable, Sendable {
   }
 }
 
+extension SchedulerOption: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
+  ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
+  ExpressibleByDictionaryLiteral
+{
+  /// A number.
+  public init(floatLiteral value: Double) { self = .number(value) }
+  /// A number.
+  public init(integerLiteral value: Int) { self = .number(Double(value)) }
+  /// A string.
+  public init(stringLiteral value: String) { self = .string(value) }
+  /// A flag.
+  public init(booleanLiteral value: Bool) { self = .bool(value) }
+  /// A list.
+  public init(arrayLiteral elements: SchedulerOption...) { self = .list(elements) }
+  /// Named options.
+  public init(dictionaryLiteral elements: (String, SchedulerOption)...) {
+    self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+  }
+}
+
 /// Reads a scheduler's options by PyTorch name, remembering which were read so that unknown
 /// ones can be reported.
 struct SchedulerOptionReader {
