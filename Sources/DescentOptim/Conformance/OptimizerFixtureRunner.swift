@@ -1,0 +1,138 @@
+import DescentTensor
+import Foundation
+
+/// A fixture of kind `optimizer` (see FORMAT.md).
+struct OptimizerFixture: Decodable {
+  struct Group: Decodable {
+    let params: [Int]
+    let options: [String: JSONValue]
+  }
+  struct InitialParameter: Decodable {
+    let shape: [Int]
+    let data: [Double]
+  }
+  let name: String
+  let optimizer: String
+  let options: [String: JSONValue]
+  let paramGroups: [Group]?
+  let dtype: String
+  let params: [InitialParameter]
+  let grads: [[[Double]?]]
+  let expected: [[[Double]]]
+  let finalState: [String: [String: JSONValue]]?
+
+  enum CodingKeys: String, CodingKey {
+    case name, optimizer, options, dtype, params, grads, expected
+    case paramGroups = "param_groups"
+    case finalState = "final_state"
+  }
+}
+
+/// Options of a fixture as Descent hyperparameters.
+func hyperparameters(_ options: [String: JSONValue], field: String) throws -> [String: HyperparameterValue] {
+  var result: [String: HyperparameterValue] = [:]
+  for (key, value) in options {
+    guard let hyperparameter = value.hyperparameter else {
+      throw ConformanceError.invalidField("\(field).\(key)", "not a number, boolean or pair")
+    }
+    result[OptimizerCatalog.swiftName(key)] = hyperparameter
+  }
+  return result
+}
+
+/// Runs `optimizer` fixtures: steps the optimizer through the recorded gradients in the
+/// fixture's dtype and compares every parameter after every step, then the final state.
+public struct OptimizerFixtureRunner: FixtureRunner {
+  /// `"optimizer"`.
+  public var kind: String { "optimizer" }
+
+  /// A runner.
+  public init() {}
+
+  /// Checks the fixture in `data`.
+  public func run(_ data: Data, options: ConformanceOptions) throws -> ConformanceResult {
+    let fixture = try decodeFixture(OptimizerFixture.self, from: data)
+    switch fixture.dtype {
+    case "float32": return try run(fixture, as: Float.self, options: options)
+    case "float64": return try run(fixture, as: Double.self, options: options)
+    default:
+      throw ConformanceError.invalidField("dtype", "'\(fixture.dtype)' is not float32 or float64")
+    }
+  }
+
+  private func run<Scalar: LaneScalar>(
+    _ fixture: OptimizerFixture, as _: Scalar.Type, options: ConformanceOptions
+  ) throws -> ConformanceResult {
+    var parameters: [Parameter<Scalar>] = []
+    for (index, initial) in fixture.params.enumerated() {
+      guard initial.shape.allSatisfy({ $0 >= 0 }), initial.shape.reduce(1, *) == initial.data.count
+      else {
+        throw ConformanceError.invalidField("params[\(index)]", "shape does not fit its data")
+      }
+      parameters.append(
+        Parameter(Tensor(shape: initial.shape, scalars: initial.data.map { Scalar($0) })))
+    }
+    let groups = try (fixture.paramGroups ?? [.init(params: Array(parameters.indices), options: [:])])
+      .enumerated().map { index, group in
+        guard group.params.allSatisfy(parameters.indices.contains) else {
+          throw ConformanceError.invalidField("param_groups[\(index)].params", "index out of range")
+        }
+        return ParameterGroup(
+          group.params.map { parameters[$0] },
+          try hyperparameters(group.options, field: "param_groups[\(index)].options"))
+      }
+    let optimizer = try OptimizerCatalog.make(
+      fixture.optimizer, groups: groups, options: hyperparameters(fixture.options, field: "options"))
+    optimizer.kernelPath = options.kernelPath
+    var tally = DeviationTally(tolerance: try Tolerance.of(dtype: fixture.dtype))
+    guard fixture.expected.count == fixture.grads.count else {
+      throw ConformanceError.invalidField("expected", "one entry per step of 'grads' is needed")
+    }
+    for (step, (gradients, expected)) in zip(fixture.grads, fixture.expected).enumerated() {
+      guard gradients.count == parameters.count, expected.count == parameters.count else {
+        throw ConformanceError.invalidField("grads[\(step)]", "one entry per parameter is needed")
+      }
+      for (parameter, gradient) in zip(parameters, gradients) {
+        guard let gradient else {
+          parameter.grad = nil
+          continue
+        }
+        guard gradient.count == parameter.count else {
+          throw ConformanceError.invalidField("grads[\(step)]", "gradient of the wrong size")
+        }
+        parameter.grad = Tensor(shape: parameter.shape, scalars: gradient.map { Scalar($0) })
+      }
+      optimizer.step()
+      for (index, (parameter, values)) in zip(parameters, expected).enumerated() {
+        tally.compare(
+          parameter.value.scalars.map { Double($0) }, values, "step \(step + 1) param \(index)")
+      }
+    }
+    compareFinalState(fixture.finalState ?? [:], optimizer.stateDict(), &tally)
+    return tally.result(name: fixture.name, kind: kind)
+  }
+
+  private func compareFinalState(
+    _ expected: [String: [String: JSONValue]], _ dict: OptimizerStateDict,
+    _ tally: inout DeviationTally
+  ) {
+    for (key, entries) in expected.sorted(by: { $0.key < $1.key }) {
+      guard let index = Int(key), let record = dict.state[index] else {
+        tally.fail("final_state: no state for parameter \(key)")
+        continue
+      }
+      for (name, value) in entries.sorted(by: { $0.key < $1.key }) {
+        let what = "final_state[\(key)].\(name)"
+        if name == "step", let step = value.number {
+          tally.compare([Double(record.step)], [step], what)
+        } else if let numbers = value.numbers, let buffer = record.buffers[name] {
+          tally.compare(buffer, numbers, what)
+        } else if let number = value.number, let scalar = record.scalars[name] {
+          tally.compare([scalar], [number], what)
+        } else if value != .null {
+          tally.fail("\(what): not in Descent's state")
+        }
+      }
+    }
+  }
+}
