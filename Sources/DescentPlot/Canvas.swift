@@ -19,6 +19,17 @@ struct Canvas {
     return extents.x_advance
   }
 
+  /// `text` itself if it fits in `maxWidth` pixels in the current font, else its longest prefix
+  /// that fits followed by an ellipsis.
+  func fitted(_ text: String, maxWidth: Double) -> String {
+    guard textWidth(text) > maxWidth else { return text }
+    var characters = Array(text)
+    while !characters.isEmpty && textWidth(String(characters) + "…") > maxWidth {
+      characters.removeLast()
+    }
+    return String(characters) + "…"
+  }
+
   /// Ascent + descent of the current font: the height a line of text needs.
   func lineHeight() -> Double {
     var extents = cairo_font_extents_t()

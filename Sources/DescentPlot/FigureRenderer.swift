@@ -13,7 +13,8 @@ struct FigureRenderer {
       canvas.font(size: Theme.figureTitleFontSize, bold: true)
       top = Theme.cellPadding + canvas.lineHeight()
       canvas.text(
-        title, x: width / 2, y: Theme.cellPadding, anchorX: 0.5, anchorY: 0, color: Theme.text)
+        canvas.fitted(title, maxWidth: width - 2 * Theme.cellPadding), x: width / 2,
+        y: Theme.cellPadding, anchorX: 0.5, anchorY: 0, color: Theme.text)
     }
     let cellWidth = width / Double(figure.columns)
     let cellHeight = (height - top) / Double(figure.rows)

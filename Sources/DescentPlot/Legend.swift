@@ -5,6 +5,8 @@ struct Legend {
   private let padding = 7.0
   private let sampleWidth = 26.0
   private let inset = 8.0
+  /// Space between the axes and a legend placed outside them.
+  static let outsideGap = 10.0
 
   init(series: [Series], canvas: Canvas) {
     self.entries = series.compactMap { item in
@@ -45,6 +47,7 @@ struct Legend {
     case .upperLeft: return box(left, top)
     case .lowerLeft: return box(left, bottom)
     case .lowerRight: return box(right, bottom)
+    case .outsideRight: return box(plot.maxX + Legend.outsideGap, plot.y)
     case .best:
       let candidates = [
         box(right, top), box(left, top), box(left, bottom), box(right, bottom),

@@ -102,22 +102,31 @@ struct PanelRenderer {
       (cell.x + pad + (hasYLabel ? labelHeight + Theme.gap : 0) + yTickLabelWidth
       + Theme.tickLength + 4).rounded()
     var right = (cell.maxX - pad - 8).rounded()
+    let legend = Legend(series: panel.series, canvas: canvas)
+    if panel.legend == .outsideRight && !legend.entries.isEmpty {
+      right = (cell.maxX - pad - legend.size.width - Legend.outsideGap).rounded()
+    }
     xMap.pixelLower = left
     xMap.pixelUpper = right
-    var maxCount = max(2, Int((right - left) / 70))
+    // As many x ticks as fit with their labels apart, but never fewer than two when possible.
+    var maxCount = max(3, Int((right - left) / 50))
     var xTicks: [Double] = []
     var xTickLabels: [String] = []
-    while true {
-      xTicks = xMap.ticks(maxCount: maxCount)
-      xTickLabels = TickLabels.format(xTicks, logarithmic: panel.xScale == .log)
-      let widest = xTickLabels.map { canvas.textWidth($0) }.max() ?? 0
-      let pixels = xTicks.compactMap { xMap.pixel($0) }
+    while maxCount >= 2 {
+      let ticks = xMap.ticks(maxCount: maxCount)
+      if ticks.count < 2 && xTicks.count >= 2 { break }
+      let labels = TickLabels.format(ticks, logarithmic: panel.xScale == .log)
+      (xTicks, xTickLabels) = (ticks, labels)
+      let widest = labels.map { canvas.textWidth($0) }.max() ?? 0
+      let pixels = ticks.compactMap { xMap.pixel($0) }
       let spacing = zip(pixels.dropFirst(), pixels).map { $0 - $1 }.min() ?? .infinity
-      if spacing >= widest + 14 || maxCount <= 2 { break }
+      if spacing >= widest + 14 { break }
       maxCount -= 1
     }
     // Let the last tick label overhang no further than the cell's padding.
-    if let last = xTicks.last, let pixel = xMap.pixel(last), let label = xTickLabels.last {
+    if panel.legend != .outsideRight, let last = xTicks.last, let pixel = xMap.pixel(last),
+      let label = xTickLabels.last
+    {
       let overhang = pixel + canvas.textWidth(label) / 2 - (cell.maxX - pad)
       if overhang > 0 {
         right = (right - overhang).rounded(.down)
@@ -253,8 +262,10 @@ struct PanelRenderer {
     let plot = layout.plot
     if let title = panel.title, !title.isEmpty {
       canvas.font(size: Theme.titleFontSize, bold: true)
+      let room = 2 * min(plot.x + plot.width / 2 - cell.x, cell.maxX - plot.x - plot.width / 2)
       canvas.text(
-        title, x: plot.x + plot.width / 2, y: plot.y - Theme.gap, anchorX: 0.5, anchorY: 1,
+        canvas.fitted(title, maxWidth: room - 2 * Theme.cellPadding), x: plot.x + plot.width / 2,
+        y: plot.y - Theme.gap, anchorX: 0.5, anchorY: 1,
         color: Theme.text)
     }
     canvas.font(size: Theme.tickFontSize)
@@ -262,13 +273,14 @@ struct PanelRenderer {
     canvas.font(size: Theme.labelFontSize)
     if let label = panel.xLabel, !label.isEmpty {
       canvas.text(
-        label, x: plot.x + plot.width / 2,
+        canvas.fitted(label, maxWidth: plot.width), x: plot.x + plot.width / 2,
         y: plot.maxY + Theme.tickLength + 3 + tickHeight + Theme.gap, anchorX: 0.5, anchorY: 0,
         color: Theme.text)
     }
     if let label = panel.yLabel, !label.isEmpty {
       canvas.text(
-        label, x: plot.x - Theme.tickLength - 4 - layout.yTickLabelWidth - Theme.gap,
+        canvas.fitted(label, maxWidth: plot.height),
+        x: plot.x - Theme.tickLength - 4 - layout.yTickLabelWidth - Theme.gap,
         y: plot.y + plot.height / 2, anchorX: 0.5, anchorY: 1, rotated: true, color: Theme.text)
     }
   }

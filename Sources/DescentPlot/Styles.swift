@@ -53,6 +53,8 @@ public enum LegendPosition: String, Sendable, Equatable, Codable, CaseIterable {
   case lowerLeft
   /// Bottom right inside the axes.
   case lowerRight
+  /// To the right of the axes, top-aligned; the axes shrink to make room (for many series).
+  case outsideRight
   /// No legend.
   case hidden
 }

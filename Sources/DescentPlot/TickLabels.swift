@@ -1,7 +1,8 @@
 import Foundation
 
-/// Compact text for tick values: as few digits as the spacing needs, scientific notation for very
-/// large or small magnitudes, a true minus sign, and "10⁻³" style labels on decade-only log axes.
+/// Compact text for tick values: as few digits as the spacing needs, k/M/G/T suffixes for large
+/// values (250k, 1.5M), scientific notation for tiny or enormous ones, a true minus sign, and
+/// "10⁻³" style labels on decade-only log axes.
 public enum TickLabels {
   /// Labels for `values` (sorted tick positions). All labels share one style so they line up.
   public static func format(_ values: [Double], logarithmic: Bool = false) -> [String] {
@@ -11,16 +12,26 @@ public enum TickLabels {
     }
     let magnitude = values.map { abs($0) }.max() ?? 0
     let step = smallestGap(values) ?? max(magnitude, 1)
-    if magnitude >= 1e5 || (magnitude > 0 && magnitude < 1e-3) || (logarithmic && step < 1e-3) {
+    if magnitude >= 1e15 || (magnitude > 0 && magnitude < 1e-3) || (logarithmic && step < 1e-3) {
       return values.map { scientific($0, step: step) }
     }
-    let decimals = max(0, -Int(floor(log10(step) + 1e-9)))
+    var unit = (divisor: 1.0, suffix: "")
+    if magnitude >= 1e5 && step >= 1 {
+      let units = [(1e3, "k"), (1e6, "M"), (1e9, "G"), (1e12, "T")]
+      unit = units.last { magnitude >= $0.0 } ?? unit
+    }
+    let decimals = max(0, -Int(floor(log10(step / unit.divisor) + 1e-9)))
     return values.map { value in
-      var text = String(format: "%.\(decimals)f", value)
+      if value == 0 {
+        return "0" + (decimals > 0 && unit.suffix.isEmpty ? "." + zeros(decimals) : "")
+      }
+      var text = String(format: "%.\(decimals)f", value / unit.divisor)
       if logarithmic { text = trimZeros(text) }
-      return withMinusSign(text)
+      return withMinusSign(text) + unit.suffix
     }
   }
+
+  private static func zeros(_ count: Int) -> String { String(repeating: "0", count: count) }
 
   /// A single compact label, e.g. for legends or contour levels: `%g`-like with a true minus sign.
   public static func compact(_ value: Double) -> String {

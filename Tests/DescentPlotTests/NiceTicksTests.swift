@@ -65,8 +65,11 @@ import Testing
     #expect(TickLabels.format([-1, 0, 1]) == ["\u{2212}1", "0", "1"])
   }
 
-  @Test func extremeMagnitudesUseCompactScientificNotation() {
-    #expect(TickLabels.format([0, 2e5, 4e5]) == ["0", "2e5", "4e5"])
+  @Test func largeValuesUseSuffixesAndExtremesScientificNotation() {
+    #expect(TickLabels.format([0, 2e5, 4e5]) == ["0", "200k", "400k"])
+    #expect(TickLabels.format([5e5, 1e6, 1.5e6]) == ["0.5M", "1.0M", "1.5M"])
+    #expect(TickLabels.format([123_400, 123_500]) == ["123.4k", "123.5k"])
+    #expect(TickLabels.format([1e16, 2e16]) == ["1e16", "2e16"])
     #expect(
       TickLabels.format([1e-5, 1.5e-5, 2e-5]) == ["1e\u{2212}5", "1.5e\u{2212}5", "2e\u{2212}5"])
   }
