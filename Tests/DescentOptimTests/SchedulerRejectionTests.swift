@@ -135,7 +135,7 @@ struct SchedulerRejectionTests {
     "options given as data: unknown mode, unknown name, unknown or ill-typed option, missing option"
   )
   func fromData() {
-    func build(_ name: String, _ options: [String: SchedulerOption]) throws {
+    func build(_ name: String, _ options: [String: JSONValue]) throws {
       _ = try makeLRScheduler(name, options: options, optimizer: optimizer)
     }
     #expect(rejects("mode") { try build("ReduceLROnPlateau", ["mode": .string("sideways")]) })
@@ -163,8 +163,8 @@ struct SchedulerRejectionTests {
         try build(
           "SequentialLR",
           [
-            "schedulers": .list([.object(["scheduler": .string("ReduceLROnPlateau")])]),
-            "milestones": .list([]),
+            "schedulers": .array([.object(["scheduler": .string("ReduceLROnPlateau")])]),
+            "milestones": .array([]),
           ])
       })
   }

@@ -5,7 +5,7 @@ import Testing
 /// A scheduler built from data, with the metric its ReduceLROnPlateau steps need.
 struct SchedulerCase: CustomStringConvertible, Sendable {
   var name: String
-  var options: [String: SchedulerOption]
+  var options: [String: JSONValue]
   var description: String { name }
 
   static let metrics = [

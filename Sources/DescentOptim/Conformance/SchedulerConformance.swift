@@ -24,10 +24,10 @@ func scheduleFixtureComparison(
 private struct SchedulerFixture: Decodable {
   var kind: String
   var name: String
-  var options: [String: SchedulerOption]
+  var options: [String: JSONValue]
   var epochs: Int
   var scheduler: String
-  var schedulerOptions: [String: SchedulerOption]
+  var schedulerOptions: [String: JSONValue]
   var expectedLR: [Double]
   var expectedMomentum: [Double]?
   var metrics: [Double]?

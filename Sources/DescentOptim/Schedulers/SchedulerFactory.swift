@@ -7,7 +7,7 @@
 ///   out-of-range option; LambdaLR and MultiplicativeLR cannot be built from data (their
 ///   options are functions).
 public func makeLRScheduler(
-  _ name: String, options: [String: SchedulerOption], optimizer: any ScheduledOptimizer
+  _ name: String, options: [String: JSONValue], optimizer: any ScheduledOptimizer
 ) throws -> any LRScheduler {
   var reader = SchedulerOptionReader(scheduler: name, values: options)
   let scheduler = try buildScheduler(name, &reader, optimizer)
@@ -88,7 +88,7 @@ private func buildScheduler(
 
 /// Builds the inner schedulers of a composite, in order, each from an object naming its class.
 private func innerSchedulers(
-  _ objects: [[String: SchedulerOption]], _ composite: String, _ optimizer: any ScheduledOptimizer
+  _ objects: [[String: JSONValue]], _ composite: String, _ optimizer: any ScheduledOptimizer
 ) throws -> [any EpochLRScheduler] {
   try objects.enumerated().map { index, object in
     guard case .string(let name) = object["scheduler"] else {

@@ -1,71 +1,16 @@
-/// A scheduler option given as data (a fixture, a configuration file, the command line), with
-/// PyTorch's keyword names: a JSON value.
-public enum SchedulerOption: Decodable, Equatable, Sendable {
-  /// A number.
-  case number(Double)
-  /// A string, e.g. a mode.
-  case string(String)
-  /// A flag.
-  case bool(Bool)
-  /// A list, e.g. milestones or per-group values.
-  case list([SchedulerOption])
-  /// Named options, e.g. an inner scheduler of SequentialLR.
-  case object([String: SchedulerOption])
-  /// Python's `None`.
-  case null
-
-  /// Decodes any JSON value.
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if container.decodeNil() {
-      self = .null
-    } else if let value = try? container.decode(Bool.self) {
-      self = .bool(value)
-    } else if let value = try? container.decode(Double.self) {
-      self = .number(value)
-    } else if let value = try? container.decode(String.self) {
-      self = .string(value)
-    } else if let value = try? container.decode([SchedulerOption].self) {
-      self = .list(value)
-    } else {
-      self = .object(try container.decode([String: SchedulerOption].self))
-    }
-  }
-}
-
-extension SchedulerOption: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
-  ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
-  ExpressibleByDictionaryLiteral
-{
-  /// A number.
-  public init(floatLiteral value: Double) { self = .number(value) }
-  /// A number.
-  public init(integerLiteral value: Int) { self = .number(Double(value)) }
-  /// A string.
-  public init(stringLiteral value: String) { self = .string(value) }
-  /// A flag.
-  public init(booleanLiteral value: Bool) { self = .bool(value) }
-  /// A list.
-  public init(arrayLiteral elements: SchedulerOption...) { self = .list(elements) }
-  /// Named options.
-  public init(dictionaryLiteral elements: (String, SchedulerOption)...) {
-    self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
-  }
-}
-
 /// Reads a scheduler's options by PyTorch name, remembering which were read so that unknown
 /// ones can be reported.
 struct SchedulerOptionReader {
   let scheduler: String
-  let values: [String: SchedulerOption]
+  let values: [String: JSONValue]
   private(set) var read: Set<String> = []
 
-  init(scheduler: String, values: [String: SchedulerOption]) {
+  init(scheduler: String, values: [String: JSONValue]) {
     self.scheduler = scheduler
     self.values = values
   }
 
-  private mutating func value(_ key: String) -> SchedulerOption? {
+  private mutating func value(_ key: String) -> JSONValue? {
     read.insert(key)
     if case .null = values[key] { return nil }
     return values[key]
@@ -143,7 +88,7 @@ struct SchedulerOptionReader {
     guard let value = value(key) else {
       throw SchedulerError.missingOption(scheduler: scheduler, option: key)
     }
-    guard case .list(let items) = value else { throw wrongType(key, "a list of integers") }
+    guard case .array(let items) = value else { throw wrongType(key, "a list of integers") }
     return try items.map { item in
       guard case .number(let number) = item, let integer = Int(exactly: number) else {
         throw wrongType(key, "a list of integers")
@@ -162,7 +107,7 @@ struct SchedulerOptionReader {
     }
     switch value {
     case .number(let number): return .all(number)
-    case .list(let items):
+    case .array(let items):
       return .each(
         try items.map { item in
           guard case .number(let number) = item else {
@@ -175,11 +120,11 @@ struct SchedulerOptionReader {
   }
 
   /// The list of option objects `key` (SequentialLR's and ChainedScheduler's schedulers).
-  mutating func requiredObjectList(_ key: String) throws -> [[String: SchedulerOption]] {
+  mutating func requiredObjectList(_ key: String) throws -> [[String: JSONValue]] {
     guard let value = value(key) else {
       throw SchedulerError.missingOption(scheduler: scheduler, option: key)
     }
-    guard case .list(let items) = value else { throw wrongType(key, "a list of schedulers") }
+    guard case .array(let items) = value else { throw wrongType(key, "a list of schedulers") }
     return try items.map { item in
       guard case .object(let object) = item else { throw wrongType(key, "a list of schedulers") }
       return object
