@@ -33,6 +33,11 @@ public final class Trainer<Scalar: TensorScalar> {
   public let loader: BatchLoader<Scalar>
   /// Epochs completed so far.
   public private(set) var epochsDone = 0
+  /// Whether batches go through ``LeanMLP`` when the model is a plain MLP (the default); when
+  /// `false`, or for any other model, they go through autograd. Both give the same numbers to
+  /// float rounding.
+  public var useLeanPath = true
+  private let lean: LeanMLP<Scalar>?
 
   /// A trainer of `model` with `optimizer` over `loader`'s batches.
   public init(
@@ -41,6 +46,7 @@ public final class Trainer<Scalar: TensorScalar> {
     self.model = model
     self.optimizer = optimizer
     self.loader = loader
+    self.lean = LeanMLP(model, batchCapacity: loader.batchSize)
   }
 
   /// Trains one epoch and returns its mean loss and accuracy over the batches as trained.
@@ -50,22 +56,38 @@ public final class Trainer<Scalar: TensorScalar> {
     var totalLoss = 0.0
     var correct = 0
     var seen = 0
-    for (index, batch) in loader.batches(epoch: epochsDone).enumerated() {
+    let features = loader.dataset.features
+    let allLabels = loader.dataset.labels
+    for (index, rows) in loader.batchIndices(epoch: epochsDone).enumerated() {
+      let labels = rows.map { allLabels[$0] }
       let loss = optimizer.step {
-        optimizer.zeroGrad(setToNil: true)
-        let logits = model(batch.features)
-        let loss = crossEntropy(logits: logits, labels: batch.labels)
-        loss.backward()
-        correct += zip(logits.argmax(axis: 1), batch.labels).filter { $0 == $1 }.count
-        return Double(loss.item)
+        let (loss, right) = lossAndGradient(features: features, rows: rows, labels: labels)
+        correct += right
+        return loss
       }
-      totalLoss += loss * Double(batch.labels.count)
-      seen += batch.labels.count
+      totalLoss += loss * Double(rows.count)
+      seen += rows.count
       afterStep(index, loss)
     }
     epochsDone += 1
-    return Evaluation(
-      loss: totalLoss / Double(max(seen, 1)), accuracy: Double(correct) / Double(max(seen, 1)))
+    let samples = Double(max(seen, 1))
+    return Evaluation(loss: totalLoss / samples, accuracy: Double(correct) / samples)
+  }
+
+  /// The loss of one batch with its gradient in the parameters' `grad`, through the lean path
+  /// when the model allows it and through autograd otherwise.
+  private func lossAndGradient(features: Tensor<Scalar>, rows: [Int], labels: [Int]) -> (
+    loss: Double, correct: Int
+  ) {
+    if useLeanPath, let lean {
+      return lean.lossAndGradient(features: features, rows: rows, labels: labels)
+    }
+    optimizer.zeroGrad(setToNil: true)
+    let logits = model(features.gatherRows(rows))
+    let loss = crossEntropy(logits: logits, labels: labels)
+    loss.backward()
+    let correct = zip(logits.argmax(axis: 1), labels).filter { $0 == $1 }.count
+    return (Double(loss.item), correct)
   }
 
   /// Loss and accuracy of the model on `dataset`, without recording gradients.
