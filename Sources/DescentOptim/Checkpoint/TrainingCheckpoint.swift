@@ -1,0 +1,296 @@
+import DescentNN
+import Foundation
+
+/// Saves and restores everything a training run resumes from, in one safetensors file: the
+/// model's parameters (by dotted name), the optimizer's state dict, the scheduler's state, the
+/// weight-averaging state and a ``TrainingProgress`` (epoch, step, random generator).
+///
+/// Tensors are stored little-endian in the model's dtype (`model.<name>`,
+/// `optimizer.<index>.<buffer>`, `averaging.<name>`); everything else is JSON in the
+/// `__metadata__` map. Saving is atomic (``save(to:progress:)``); loading validates the whole
+/// file against the live objects before changing any of them (``load(from:)``).
+///
+/// ```swift
+/// let checkpoint = TrainingCheckpoint(model: net, optimizer: adam, scheduler: cosine, averaging: ema)
+/// try checkpoint.save(to: url, progress: TrainingProgress(epoch: 3, step: 300, generator: GlobalGenerator.state))
+/// // later, with freshly built objects of the same kinds:
+/// let progress = try checkpoint.load(from: url)
+/// if let generator = progress.generator { GlobalGenerator.state = generator }
+/// ```
+public struct TrainingCheckpoint<Scalar: TensorScalar> {
+  /// The model's parameters with their dotted names.
+  public let namedParameters: [(name: String, parameter: Parameter<Scalar>)]
+  /// The optimizer whose state is saved and restored, if any.
+  public var optimizer: (any CheckpointableOptimizer)?
+  /// The learning-rate scheduler whose state is saved and restored, if any.
+  public var scheduler: (any LRScheduler)?
+  /// The weight average (EMA or SWA) saved and restored, if any.
+  public var averaging: AveragedModel<Scalar>?
+
+  /// A checkpoint of `model` and the given companions.
+  public init(
+    model: some Module<Scalar>, optimizer: (any CheckpointableOptimizer)? = nil,
+    scheduler: (any LRScheduler)? = nil, averaging: AveragedModel<Scalar>? = nil
+  ) {
+    self.namedParameters = model.namedParameters()
+    self.optimizer = optimizer
+    self.scheduler = scheduler
+    self.averaging = averaging
+  }
+
+  /// A checkpoint of named parameters (not a module) and the given companions.
+  ///
+  /// - Throws: ``CheckpointError/stateMismatch(part:reason:)`` when two parameters share a name.
+  public init(
+    namedParameters: [(name: String, parameter: Parameter<Scalar>)],
+    optimizer: (any CheckpointableOptimizer)? = nil, scheduler: (any LRScheduler)? = nil,
+    averaging: AveragedModel<Scalar>? = nil
+  ) throws {
+    var seen = Set<String>()
+    for (name, _) in namedParameters where !seen.insert(name).inserted {
+      throw CheckpointError.stateMismatch(
+        part: "model", reason: "two parameters are named '\(name)'")
+    }
+    self.namedParameters = namedParameters
+    self.optimizer = optimizer
+    self.scheduler = scheduler
+    self.averaging = averaging
+  }
+
+  private var dtype: String { SafetensorsArchive.Values.dtype(of: Scalar.self) }
+
+  // MARK: Saving
+
+  /// Writes the checkpoint to `url` atomically: a temporary file in the same folder, flushed to
+  /// disk, then renamed over `url`. When anything fails, a previous file at `url` is left intact
+  /// and no temporary file remains.
+  ///
+  /// - Throws: ``CheckpointError/io(path:action:reason:)``.
+  public func save(to url: URL, progress: TrainingProgress = TrainingProgress()) throws {
+    try save(to: url, progress: progress, beforeRename: {})
+  }
+
+  /// ``save(to:progress:)`` with a hook run just before the rename (for tests).
+  func save(to url: URL, progress: TrainingProgress, beforeRename: () throws -> Void) throws {
+    try AtomicFile.write(try encoded(progress: progress), to: url, beforeRename: beforeRename)
+  }
+
+  /// The checkpoint's bytes.
+  func encoded(progress: TrainingProgress) throws -> [UInt8] {
+    var archive = SafetensorsArchive()
+    for (name, parameter) in namedParameters {
+      archive.entries.append(
+        .init(name: "model.\(name)", shape: parameter.shape, values: .init(parameter.value.scalars))
+      )
+    }
+    var manifest = CheckpointManifest(
+      dtype: dtype, parameters: namedParameters.map(\.name), progress: progress)
+    if let optimizer {
+      let dict = optimizer.stateDict()
+      var records: [CheckpointManifest.OptimizerRecord] = []
+      for (index, record) in dict.state.sorted(by: { $0.key < $1.key }) {
+        records.append(
+          .init(
+            index: index, step: record.step, shape: record.shape, bufferOrder: record.bufferOrder,
+            scalars: record.scalars))
+        for buffer in record.bufferOrder {
+          archive.entries.append(
+            .init(
+              name: "optimizer.\(index).\(buffer)", shape: record.shape,
+              values: .init(record.buffers[buffer] ?? [], preferring: Scalar.self)))
+        }
+      }
+      manifest.optimizer = .init(
+        name: optimizer.name, paramGroups: dict.paramGroups, state: records)
+    }
+    manifest.scheduler = scheduler?.stateDict()
+    if let averaging {
+      let state = averaging.stateDict()
+      for (name, average) in zip(state.names, state.averages) {
+        archive.entries.append(
+          .init(name: "averaging.\(name)", shape: average.shape, values: .init(average.scalars)))
+      }
+      manifest.averaging = .init(rule: state.rule, nAveraged: state.nAveraged, names: state.names)
+    }
+    archive.metadata = [CheckpointManifest.key: try manifest.json()]
+    return try archive.encoded()
+  }
+
+  // MARK: Loading
+
+  /// Restores the model, optimizer, scheduler and averaging from `url` and returns the saved
+  /// progress (restore its generator yourself, e.g. into ``GlobalGenerator/state``).
+  ///
+  /// The whole file is checked first: header bounds, offsets and dtypes; parameter names and
+  /// shapes against the model; the optimizer's kind and group and parameter counts; the
+  /// scheduler's kind; the averaging rule, names and shapes. Parts this checkpoint value does not
+  /// hold (no optimizer given, say) are ignored; parts it holds must be in the file. When any
+  /// check fails nothing in memory is changed.
+  ///
+  /// - Throws: ``CheckpointError`` saying what differs.
+  @discardableResult
+  public func load(from url: URL) throws -> TrainingProgress {
+    let path = url.path
+    let archive = try SafetensorsArchive(bytes: try AtomicFile.read(url), path: path)
+    let manifest = try CheckpointManifest.read(from: archive.metadata, path: path)
+    let values = try checkedParameterValues(archive, manifest, path: path)
+    let optimizerDict = try checkedOptimizerState(archive, manifest, path: path)
+    try checkScheduler(manifest)
+    let averagingState = try checkedAveragingState(archive, manifest, path: path)
+    try apply(optimizer: optimizerDict, scheduler: manifest.scheduler, averaging: averagingState)
+    for ((_, parameter), value) in zip(namedParameters, values) { parameter.value = value }
+    return manifest.progress
+  }
+
+  /// The stored tensor `name` as `Scalar` values of shape `shape`.
+  private func tensor(
+    _ name: String, in archive: SafetensorsArchive, shape: [Int], path: String
+  ) throws -> Tensor<Scalar> {
+    guard let entry = archive[name] else {
+      throw CheckpointError.corrupted(path: path, reason: "tensor '\(name)' is missing")
+    }
+    guard entry.shape == shape else {
+      throw CheckpointError.shape(name: name, checkpoint: entry.shape, expected: shape)
+    }
+    guard let scalars = entry.values.scalars(as: Scalar.self) else {
+      throw CheckpointError.dtype(name: name, checkpoint: entry.values.dtype, expected: dtype)
+    }
+    return Tensor(shape: shape, scalars: scalars)
+  }
+
+  private func checkedParameterValues(
+    _ archive: SafetensorsArchive, _ manifest: CheckpointManifest, path: String
+  ) throws -> [Tensor<Scalar>] {
+    let names = namedParameters.map(\.name)
+    let missing = names.filter { !manifest.parameters.contains($0) }
+    let unexpected = manifest.parameters.filter { !names.contains($0) }
+    guard missing.isEmpty && unexpected.isEmpty else {
+      throw CheckpointError.parameterNames(missing: missing, unexpected: unexpected)
+    }
+    return try namedParameters.map { name, parameter in
+      try tensor("model.\(name)", in: archive, shape: parameter.shape, path: path)
+    }
+  }
+
+  private func checkedOptimizerState(
+    _ archive: SafetensorsArchive, _ manifest: CheckpointManifest, path: String
+  ) throws -> OptimizerStateDict? {
+    guard let optimizer else { return nil }
+    guard let part = manifest.optimizer else {
+      throw CheckpointError.missingPart("optimizer state")
+    }
+    guard part.name == optimizer.name else {
+      throw CheckpointError.optimizerKind(checkpoint: part.name, optimizer: optimizer.name)
+    }
+    let current = optimizer.stateDict().paramGroups
+    guard part.paramGroups.count == current.count else {
+      throw CheckpointError.stateMismatch(
+        part: "optimizer state",
+        reason: "it has \(part.paramGroups.count) parameter groups, the optimizer \(current.count)")
+    }
+    for (index, (saved, live)) in zip(part.paramGroups, current).enumerated()
+    where saved.params.count != live.params.count {
+      throw CheckpointError.stateMismatch(
+        part: "optimizer state",
+        reason:
+          "group \(index) has \(saved.params.count) parameters in the checkpoint, \(live.params.count) in the optimizer"
+      )
+    }
+    var state: [Int: OptimizerStateDict.ParameterRecord] = [:]
+    for record in part.state {
+      var buffers: [String: [Double]] = [:]
+      for buffer in record.bufferOrder {
+        let name = "optimizer.\(record.index).\(buffer)"
+        guard let entry = archive[name] else {
+          throw CheckpointError.corrupted(path: path, reason: "tensor '\(name)' is missing")
+        }
+        guard entry.shape == record.shape else {
+          throw CheckpointError.shape(name: name, checkpoint: entry.shape, expected: record.shape)
+        }
+        buffers[buffer] = entry.values.doubles
+      }
+      guard state[record.index] == nil else {
+        throw CheckpointError.corrupted(
+          path: path, reason: "optimizer state for parameter \(record.index) appears twice")
+      }
+      state[record.index] = .init(
+        step: record.step, shape: record.shape, buffers: buffers, bufferOrder: record.bufferOrder,
+        scalars: record.scalars)
+    }
+    return OptimizerStateDict(state: state, paramGroups: part.paramGroups)
+  }
+
+  private func checkScheduler(_ manifest: CheckpointManifest) throws {
+    guard let scheduler else { return }
+    guard let saved = manifest.scheduler else {
+      throw CheckpointError.missingPart("scheduler state")
+    }
+    let live = scheduler.stateDict()
+    guard saved.kind == live.kind else {
+      throw CheckpointError.schedulerKind(checkpoint: saved.kind, scheduler: live.kind)
+    }
+    guard saved.lastLR.count == live.lastLR.count else {
+      throw CheckpointError.stateMismatch(
+        part: "scheduler state",
+        reason: "it has \(saved.lastLR.count) parameter groups, the scheduler \(live.lastLR.count)")
+    }
+  }
+
+  private func checkedAveragingState(
+    _ archive: SafetensorsArchive, _ manifest: CheckpointManifest, path: String
+  ) throws -> AveragingState<Scalar>? {
+    guard let averaging else { return nil }
+    guard let part = manifest.averaging else {
+      throw CheckpointError.missingPart("averaging state")
+    }
+    let names = averaging.names
+    let missing = names.filter { !part.names.contains($0) }
+    let unexpected = part.names.filter { !names.contains($0) }
+    guard missing.isEmpty && unexpected.isEmpty else {
+      throw CheckpointError.stateMismatch(
+        part: "averaging state",
+        reason: "averaged parameter names differ (missing: \(missing), unexpected: \(unexpected))")
+    }
+    let averages = try zip(names, averaging.parameters).map { name, parameter in
+      try tensor("averaging.\(name)", in: archive, shape: parameter.shape, path: path)
+    }
+    let state = AveragingState(
+      rule: part.rule, nAveraged: part.nAveraged, names: names, averages: averages)
+    do {
+      try averaging.validate(state)
+    } catch {
+      throw CheckpointError.stateMismatch(part: "averaging state", reason: "\(error)")
+    }
+    return state
+  }
+
+  /// Loads the companions' states, all or none: a failure restores those already loaded.
+  private func apply(
+    optimizer dict: OptimizerStateDict?, scheduler saved: SchedulerState?,
+    averaging state: AveragingState<Scalar>?
+  ) throws {
+    let optimizerBefore = optimizer?.stateDict()
+    let schedulerBefore = scheduler?.stateDict()
+    func rollBack() {
+      if let optimizerBefore { try? optimizer?.loadStateDict(optimizerBefore) }
+      if let schedulerBefore { try? scheduler?.loadStateDict(schedulerBefore) }
+    }
+    do {
+      if let dict { try optimizer?.loadStateDict(dict) }
+    } catch {
+      throw CheckpointError.stateMismatch(part: "optimizer state", reason: "\(error)")
+    }
+    do {
+      if let saved { try scheduler?.loadStateDict(saved) }
+    } catch {
+      rollBack()
+      throw CheckpointError.stateMismatch(part: "scheduler state", reason: "\(error)")
+    }
+    do {
+      if let state { try averaging?.loadStateDict(state) }
+    } catch {
+      rollBack()
+      throw CheckpointError.stateMismatch(part: "averaging state", reason: "\(error)")
+    }
+  }
+}
