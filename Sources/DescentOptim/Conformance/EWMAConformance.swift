@@ -24,17 +24,11 @@ private struct EWMAFixture: Decodable {
 public func runEWMAFixture(at url: URL) -> (
   name: String, passed: Bool, worstDeviation: Double, message: String
 ) {
-  let fallbackName = url.deletingPathExtension().lastPathComponent
   let fixture: EWMAFixture
-  do {
-    fixture = try JSONDecoder().decode(EWMAFixture.self, from: Data(contentsOf: url))
-  } catch {
-    return (fallbackName, false, .infinity, "cannot read \(url.lastPathComponent): \(error)")
-  }
-  guard fixture.kind == "ewma" else {
-    return (
-      fixture.name, false, .infinity, "\(url.lastPathComponent): kind '\(fixture.kind)', not 'ewma'"
-    )
+  switch loadScheduleFixture(EWMAFixture.self, kind: "ewma", at: url, kindOf: \.kind) {
+  case .success(let loaded): fixture = loaded
+  case .failure(let error):
+    return (url.deletingPathExtension().lastPathComponent, false, .infinity, error.message)
   }
   do {
     let first = scheduleFixtureComparison(

@@ -20,6 +20,30 @@ func scheduleFixtureComparison(
   return (firstFailure == nil, worst, firstFailure ?? "ok")
 }
 
+/// Reads a fixture of `kind` at `url`, or says why it cannot be read.
+func loadScheduleFixture<Fixture: Decodable>(
+  _ type: Fixture.Type, kind: String, at url: URL, kindOf: (Fixture) -> String
+) -> Result<Fixture, ScheduleFixtureError> {
+  let fixture: Fixture
+  do {
+    fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+  } catch {
+    return .failure(ScheduleFixtureError(message: "cannot read \(url.lastPathComponent): \(error)"))
+  }
+  guard kindOf(fixture) == kind else {
+    return .failure(
+      ScheduleFixtureError(
+        message: "\(url.lastPathComponent): kind '\(kindOf(fixture))', not '\(kind)'"))
+  }
+  return .success(fixture)
+}
+
+/// Why a scheduler or EWMA fixture could not be read.
+struct ScheduleFixtureError: Error {
+  /// What went wrong, naming the file.
+  var message: String
+}
+
 /// A fixture of kind `scheduler` (see reference/FORMAT.md).
 private struct SchedulerFixture: Decodable {
   var kind: String
@@ -68,18 +92,11 @@ private final class SchedulerFixtureOptimizer: ScheduledOptimizer {
 public func runSchedulerFixture(at url: URL) -> (
   name: String, passed: Bool, worstDeviation: Double, message: String
 ) {
-  let fallbackName = url.deletingPathExtension().lastPathComponent
   let fixture: SchedulerFixture
-  do {
-    fixture = try JSONDecoder().decode(SchedulerFixture.self, from: Data(contentsOf: url))
-  } catch {
-    return (fallbackName, false, .infinity, "cannot read \(url.lastPathComponent): \(error)")
-  }
-  guard fixture.kind == "scheduler" else {
-    return (
-      fixture.name, false, .infinity,
-      "\(url.lastPathComponent): kind '\(fixture.kind)', not 'scheduler'"
-    )
+  switch loadScheduleFixture(SchedulerFixture.self, kind: "scheduler", at: url, kindOf: \.kind) {
+  case .success(let loaded): fixture = loaded
+  case .failure(let error):
+    return (url.deletingPathExtension().lastPathComponent, false, .infinity, error.message)
   }
   do {
     let (rates, momentums) = try replaySchedulerFixture(fixture)

@@ -1,7 +1,7 @@
 /// Steps several schedulers of one optimizer together, each applying its recursive form to the
 /// learning rate the previous one left (PyTorch's `ChainedScheduler`); multiplicative schedules
 /// multiply.
-public final class ChainedScheduler: EpochLRScheduler {
+public final class ChainedScheduler: CompositeLRScheduler {
   /// `"ChainedScheduler"`.
   public static let schedulerName = "ChainedScheduler"
   /// The optimizer every inner scheduler sets.
@@ -58,18 +58,10 @@ public final class ChainedScheduler: EpochLRScheduler {
   }
 
   /// The state of this scheduler and of every inner one.
-  public func stateDict() -> SchedulerState {
-    SchedulerState(
-      kind: Self.schedulerName, lastEpoch: lastEpoch, stepCount: lastEpoch,
-      baseLRs: InitialLearningRates.shared.recordIfAbsent(for: optimizer), lastLR: lastLR,
-      children: schedulers.map { $0.stateDict() })
-  }
+  public func stateDict() -> SchedulerState { compositeState() }
 
   /// Restores a state saved by ``stateDict()``, inner schedulers included.
   public func loadStateDict(_ state: SchedulerState) throws {
-    try state.check(kind: Self.schedulerName, groups: optimizer.paramGroupCount)
-    try loadChildren(state, into: schedulers, scheduler: Self.schedulerName)
-    lastEpoch = state.lastEpoch
-    lastLR = state.lastLR
+    (lastEpoch, lastLR) = try loadCompositeState(state)
   }
 }

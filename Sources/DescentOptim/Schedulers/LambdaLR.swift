@@ -38,22 +38,27 @@ public struct LRLambdas {
 public protocol LambdaScheduleRule: LRScheduleRule {
   /// The rule with these functions.
   init(lambdas: LRLambdas)
+  /// The factor functions.
+  var lambdas: LRLambdas { get set }
+}
+
+extension LambdaScheduleRule {
+  /// Checks that there is one function per group.
+  public mutating func prepare(for optimizer: any ScheduledOptimizer) throws -> [Double]? {
+    try lambdas.resolve(groups: optimizer.paramGroupCount, scheduler: Self.schedulerName)
+    return nil
+  }
 }
 
 /// LambdaLR's rule: `lr = base_lr * lr_lambda(epoch)`.
 public struct LambdaLRRule: LambdaScheduleRule {
   /// `"LambdaLR"`.
   public static let schedulerName = "LambdaLR"
-  private var lambdas: LRLambdas
+  /// The factor functions.
+  public var lambdas: LRLambdas
 
   /// The rule with these functions.
   public init(lambdas: LRLambdas) { self.lambdas = lambdas }
-
-  /// Checks that there is one function per group.
-  public mutating func prepare(for optimizer: any ScheduledOptimizer) throws -> [Double]? {
-    try lambdas.resolve(groups: optimizer.paramGroupCount, scheduler: Self.schedulerName)
-    return nil
-  }
 
   /// `base_lr * lr_lambda(epoch)`.
   public mutating func learningRates(_ context: ScheduleContext) -> [Double] {
@@ -65,16 +70,11 @@ public struct LambdaLRRule: LambdaScheduleRule {
 public struct MultiplicativeLRRule: LambdaScheduleRule {
   /// `"MultiplicativeLR"`.
   public static let schedulerName = "MultiplicativeLR"
-  private var lambdas: LRLambdas
+  /// The factor functions.
+  public var lambdas: LRLambdas
 
   /// The rule with these functions.
   public init(lambdas: LRLambdas) { self.lambdas = lambdas }
-
-  /// Checks that there is one function per group.
-  public mutating func prepare(for optimizer: any ScheduledOptimizer) throws -> [Double]? {
-    try lambdas.resolve(groups: optimizer.paramGroupCount, scheduler: Self.schedulerName)
-    return nil
-  }
 
   /// `lr * lr_lambda(epoch)`, or `lr` at the initial step.
   public mutating func learningRates(_ context: ScheduleContext) -> [Double] {

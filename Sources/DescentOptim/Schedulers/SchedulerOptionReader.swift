@@ -83,51 +83,48 @@ struct SchedulerOptionReader {
     return choice
   }
 
-  /// The list of integers `key`, which must be present.
-  mutating func requiredIntList(_ key: String) throws -> [Int] {
+  /// The list `key`, which must be present, each item converted by `item` (`nil` for an item
+  /// that is not `expected`).
+  private mutating func requiredList<Item>(
+    _ key: String, _ expected: String, _ item: (JSONValue) -> Item?
+  ) throws -> [Item] {
     guard let value = value(key) else {
       throw SchedulerError.missingOption(scheduler: scheduler, option: key)
     }
-    guard case .array(let items) = value else { throw wrongType(key, "a list of integers") }
-    return try items.map { item in
-      guard case .number(let number) = item, let integer = Int(exactly: number) else {
-        throw wrongType(key, "a list of integers")
-      }
-      return integer
+    guard case .array(let items) = value else { throw wrongType(key, expected) }
+    return try items.map { element in
+      guard let converted = item(element) else { throw wrongType(key, expected) }
+      return converted
     }
+  }
+
+  /// The list of integers `key`, which must be present.
+  mutating func requiredIntList(_ key: String) throws -> [Int] {
+    try requiredList(key, "a list of integers") { $0.number.flatMap { Int(exactly: $0) } }
   }
 
   /// The per-group value `key` (a number or a list of numbers), or `fallback` when absent.
   mutating func perGroup(_ key: String, _ fallback: PerGroupValue?) throws -> PerGroupValue {
-    guard let value = value(key) else {
+    switch values[key] {
+    case .number(let number):
+      read.insert(key)
+      return .all(number)
+    case nil, .null?:
+      read.insert(key)
       guard let fallback else {
         throw SchedulerError.missingOption(scheduler: scheduler, option: key)
       }
       return fallback
-    }
-    switch value {
-    case .number(let number): return .all(number)
-    case .array(let items):
-      return .each(
-        try items.map { item in
-          guard case .number(let number) = item else {
-            throw wrongType(key, "a number or a list of numbers")
-          }
-          return number
-        })
-    default: throw wrongType(key, "a number or a list of numbers")
+    default:
+      return .each(try requiredList(key, "a number or a list of numbers") { $0.number })
     }
   }
 
   /// The list of option objects `key` (SequentialLR's and ChainedScheduler's schedulers).
   mutating func requiredObjectList(_ key: String) throws -> [[String: JSONValue]] {
-    guard let value = value(key) else {
-      throw SchedulerError.missingOption(scheduler: scheduler, option: key)
-    }
-    guard case .array(let items) = value else { throw wrongType(key, "a list of schedulers") }
-    return try items.map { item in
-      guard case .object(let object) = item else { throw wrongType(key, "a list of schedulers") }
-      return object
+    try requiredList(key, "a list of schedulers") { element in
+      if case .object(let object) = element { return object }
+      return nil
     }
   }
 

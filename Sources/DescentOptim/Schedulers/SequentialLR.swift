@@ -3,7 +3,7 @@
 /// At construction the learning rates go back to their initial values, the step every inner
 /// scheduler took at its own construction is undone, and only the first one takes its initial
 /// step. At a milestone the next scheduler starts at its epoch 0 (closed form where it has one).
-public final class SequentialLR: EpochLRScheduler {
+public final class SequentialLR: CompositeLRScheduler {
   /// `"SequentialLR"`.
   public static let schedulerName = "SequentialLR"
   /// The optimizer every inner scheduler sets.
@@ -73,18 +73,10 @@ public final class SequentialLR: EpochLRScheduler {
   }
 
   /// The state of this scheduler and of every inner one.
-  public func stateDict() -> SchedulerState {
-    SchedulerState(
-      kind: Self.schedulerName, lastEpoch: lastEpoch, stepCount: lastEpoch + 1,
-      baseLRs: InitialLearningRates.shared.recordIfAbsent(for: optimizer), lastLR: lastLR,
-      children: schedulers.map { $0.stateDict() })
-  }
+  public func stateDict() -> SchedulerState { compositeState() }
 
   /// Restores a state saved by ``stateDict()``, inner schedulers included.
   public func loadStateDict(_ state: SchedulerState) throws {
-    try state.check(kind: Self.schedulerName, groups: optimizer.paramGroupCount)
-    try loadChildren(state, into: schedulers, scheduler: Self.schedulerName)
-    lastEpoch = state.lastEpoch
-    lastLR = state.lastLR
+    (lastEpoch, lastLR) = try loadCompositeState(state)
   }
 }
