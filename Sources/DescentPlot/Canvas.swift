@@ -58,7 +58,10 @@ struct Canvas {
   }
 
   func setColor(_ color: Color) {
-    cairo_set_source_rgba(cr, color.red, color.green, color.blue, color.alpha)
+    func component(_ value: Double) -> Double { value.isFinite ? min(max(value, 0), 1) : 0 }
+    cairo_set_source_rgba(
+      cr, component(color.red), component(color.green), component(color.blue),
+      component(color.alpha))
   }
 
   func stroke(color: Color, width: Double, dash: [Double] = []) {

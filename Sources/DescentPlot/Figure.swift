@@ -36,6 +36,12 @@ public struct Figure: Sendable, Equatable {
     self.panels = Array(repeating: Panel(), count: self.rows * self.columns)
   }
 
+  /// The largest width or height cairo accepts, in pixels.
+  public static let maximumSide = 32767
+  /// The largest canvas, in pixels (64 megapixels: a 256 MiB raster), so a mistyped size fails
+  /// with an error instead of exhausting memory.
+  public static let maximumPixels = 1 << 26
+
   /// The panel at `row`, `column` (both from 0, top left first). Out-of-range indices are a
   /// programming error and stop the program.
   public subscript(row: Int, column: Int) -> Panel {
@@ -95,7 +101,9 @@ public struct Figure: Sendable, Equatable {
 
   /// Checks sizes, series lengths, contour grids and fixed limits before anything is drawn.
   func validate() throws(PlotError) {
-    guard (1...32767).contains(width), (1...32767).contains(height) else {
+    guard (1...Figure.maximumSide).contains(width), (1...Figure.maximumSide).contains(height),
+      width * height <= Figure.maximumPixels
+    else {
       throw .invalidSize(width: width, height: height)
     }
     for (panelIndex, panel) in panels.enumerated() {

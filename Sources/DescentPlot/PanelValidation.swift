@@ -1,13 +1,21 @@
 extension Panel {
   /// Throws the first inconsistency: mismatched x/y lengths, a contour grid of the wrong shape,
-  /// or fixed limits that are empty, non-finite, or not positive on a log axis.
+  /// a negative or non-finite width, size or opacity, or fixed limits that are empty, non-finite, or not positive on a log axis.
   func validate(index: Int) throws(PlotError) {
     for (seriesIndex, item) in series.enumerated() {
       switch item {
-      case .line(let s): try checkLengths(s.x, s.y, index, seriesIndex)
-      case .scatter(let s): try checkLengths(s.x, s.y, index, seriesIndex)
-      case .markers(let s): try checkLengths(s.x, s.y, index, seriesIndex)
+      case .line(let s):
+        try checkLengths(s.x, s.y, index, seriesIndex)
+        try checkStyle("line width", s.width, index, seriesIndex)
+      case .scatter(let s):
+        try checkLengths(s.x, s.y, index, seriesIndex)
+        try checkStyle("scatter size", s.size, index, seriesIndex)
+      case .markers(let s):
+        try checkLengths(s.x, s.y, index, seriesIndex)
+        try checkStyle("marker size", s.size, index, seriesIndex)
       case .contour(let s):
+        try checkStyle("contour width", s.width, index, seriesIndex)
+        try checkStyle("contour opacity", s.opacity, index, seriesIndex, upTo: 1)
         guard s.z.count == s.y.count else {
           throw .invalidContourGrid(
             panel: index, series: seriesIndex,
@@ -31,6 +39,16 @@ extension Panel {
   {
     guard x.count == y.count else {
       throw .mismatchedLengths(panel: panel, series: series, x: x.count, y: y.count)
+    }
+  }
+
+  private func checkStyle(
+    _ what: String, _ value: Double, _ panel: Int, _ series: Int,
+    upTo limit: Double = .greatestFiniteMagnitude
+  ) throws(PlotError) {
+    guard value.isFinite, value >= 0, value <= limit else {
+      let range = limit == .greatestFiniteMagnitude ? "finite and >= 0" : "in 0...\(limit)"
+      throw .invalidStyle(panel: panel, series: series, reason: "\(what) \(value) must be \(range)")
     }
   }
 }

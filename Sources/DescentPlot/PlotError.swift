@@ -14,7 +14,7 @@ public enum PlotError: Error, Equatable, CustomStringConvertible, LocalizedError
   case writeFailed(path: String, reason: String)
   /// cairo reported an error while drawing or encoding.
   case cairo(status: String, during: String)
-  /// The figure size is not a positive number of pixels (or too large to allocate).
+  /// The figure size is not 1...32767 pixels a side, or exceeds 64 megapixels in all.
   case invalidSize(width: Int, height: Int)
   /// A series' x and y arrays have different lengths.
   case mismatchedLengths(panel: Int, series: Int, x: Int, y: Int)
@@ -22,6 +22,8 @@ public enum PlotError: Error, Equatable, CustomStringConvertible, LocalizedError
   case invalidContourGrid(panel: Int, series: Int, reason: String)
   /// Contour levels could not be generated from the given bounds.
   case invalidLevels(reason: String)
+  /// A stroke width, marker size or opacity is negative or not finite.
+  case invalidStyle(panel: Int, series: Int, reason: String)
   /// A fixed axis limit is not a finite, non-empty range (or not positive on a log axis).
   case invalidLimits(panel: Int, axis: String, reason: String)
 
@@ -36,12 +38,16 @@ public enum PlotError: Error, Equatable, CustomStringConvertible, LocalizedError
     case .writeFailed(let path, let reason): return "could not write \(path): \(reason)"
     case .cairo(let status, let during): return "cairo failed while \(during): \(status)"
     case .invalidSize(let width, let height):
-      return "figure size \(width)x\(height) is invalid: width and height must be 1...32767 pixels"
+      return
+        "figure size \(width)x\(height) is invalid: each side must be 1...\(Figure.maximumSide) pixels"
+        + " and the whole at most \(Figure.maximumPixels) pixels"
     case .mismatchedLengths(let panel, let series, let x, let y):
       return "panel \(panel), series \(series): x has \(x) values but y has \(y)"
     case .invalidContourGrid(let panel, let series, let reason):
       return "panel \(panel), contour series \(series): \(reason)"
     case .invalidLevels(let reason): return "invalid contour levels: \(reason)"
+    case .invalidStyle(let panel, let series, let reason):
+      return "panel \(panel), series \(series): \(reason)"
     case .invalidLimits(let panel, let axis, let reason):
       return "panel \(panel), \(axis) limits: \(reason)"
     }

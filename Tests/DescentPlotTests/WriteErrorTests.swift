@@ -81,7 +81,7 @@ func smallFigure() -> Figure {
   }
 
   @Test func invalidSizesThrow() {
-    for (width, height) in [(0, 100), (100, -5), (40_000, 10)] {
+    for (width, height) in [(0, 100), (100, -5), (40_000, 10), (30_000, 30_000)] {
       var figure = smallFigure()
       figure.width = width
       figure.height = height
@@ -101,6 +101,37 @@ func smallFigure() -> Figure {
     var contour = Figure()
     contour.panel.contour(x: [0, 1, 2], y: [0, 1], z: [[0, 1, 2], [0, 1]], levels: [0.5])
     #expect(throws: PlotError.self) { try contour.render(as: .png) }
+  }
+
+  @Test func invalidStylesThrow() {
+    var figure = Figure()
+    figure.panel.line(x: [0, 1], y: [0, 1], width: .nan)
+    #expect(
+      throws: PlotError.invalidStyle(
+        panel: 0, series: 0, reason: "line width nan must be finite and >= 0")
+    ) {
+      try figure.render(as: .png)
+    }
+    var markers = Figure()
+    markers.panel.marker(x: 0, y: 0, size: -3)
+    #expect(throws: PlotError.self) { try markers.render(as: .pdf) }
+    var contour = Figure()
+    contour.panel.contour(x: [0, 1], y: [0, 1], z: [[0, 1], [1, 2]], levels: [0.5], opacity: 2)
+    #expect(throws: PlotError.self) { try contour.render(as: .svg) }
+  }
+
+  @Test func tinyAndCrowdedFiguresStillRender() throws {
+    for (width, height) in [(1, 1), (12, 9), (80, 60)] {
+      var figure = Figure(width: width, height: height, rows: 2, columns: 3)
+      figure.title = "A title far too long for the canvas"
+      figure[1, 2].title = "Panel"
+      figure[1, 2].xLabel = "x"
+      figure[1, 2].yLabel = "y"
+      figure[1, 2].line(y: [3, 1, 2], label: "legend entry")
+      let size = pngSize(try figure.render(as: .png))
+      #expect(size?.width == width && size?.height == height)
+      #expect(isCompletePDF(try figure.render(as: .pdf)))
+    }
   }
 
   @Test func badLimitsThrow() {
