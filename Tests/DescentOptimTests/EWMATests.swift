@@ -30,9 +30,9 @@ struct EWMATests {
   func biasCorrectedByHand() throws {
     let values = try ewma([10, 0, 20], beta: 0.5, biasCorrected: true)
     // v1 = 5, v2 = 2.5, v3 = 11.25; corrections 0.5, 0.75, 0.875.
-    #expect(closeEnough(values[0], 10))
-    #expect(closeEnough(values[1], 2.5 / 0.75))
-    #expect(closeEnough(values[2], 11.25 / 0.875))
+    #expect(scheduleClose(values[0], 10))
+    #expect(scheduleClose(values[1], 2.5 / 0.75))
+    #expect(scheduleClose(values[2], 11.25 / 0.875))
   }
 
   @Test("a constant sequence averages to itself in both conventions")
@@ -40,7 +40,7 @@ struct EWMATests {
     for corrected in [false, true] {
       for value in try ewma(Array(repeating: 3.25, count: 40), beta: 0.9, biasCorrected: corrected)
       {
-        #expect(closeEnough(value, 3.25))
+        #expect(scheduleClose(value, 3.25))
       }
     }
   }
@@ -84,7 +84,7 @@ struct EWMATests {
     for column in 0..<3 {
       let expected = try ewma(rows.map { $0[column] }, beta: 0.8, biasCorrected: biasCorrected)
         .last!
-      #expect(closeEnough(last!.scalars[column], expected))
+      #expect(scheduleClose(last!.scalars[column], expected))
     }
   }
 
@@ -97,7 +97,7 @@ struct EWMATests {
     let expected = try ewma(data, beta: 0.9, biasCorrected: true)
     for (sample, want) in zip(data, expected) {
       let got = average.update(Tensor<Float>([Float(sample)])).scalars[0]
-      #expect(closeEnough(Double(got), want, rtol: 1e-4, atol: 1e-5))
+      #expect(scheduleClose(Double(got), want, rtol: 1e-4, atol: 1e-5))
     }
   }
 }

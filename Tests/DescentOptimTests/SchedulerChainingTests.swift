@@ -13,7 +13,7 @@ struct SchedulerChainingTests {
     let trace = schedulerTrace(chained, epochs: 25)
     for (epoch, lr) in trace.enumerated() {
       #expect(
-        closeEnough(lr, 0.1 * pow(0.5, Double(epoch / 3)) * pow(0.9, Double(epoch))),
+        scheduleClose(lr, 0.1 * pow(0.5, Double(epoch / 3)) * pow(0.9, Double(epoch))),
         "epoch \(epoch)")
     }
     #expect(chained.lastLR == [trace.last!])
@@ -31,8 +31,8 @@ struct SchedulerChainingTests {
     for epoch in 0...12 {
       if epoch > 0 { chained.step() }
       let factor = (epoch < 4 ? 0.5 : 1) * pow(0.9, Double(epoch))
-      #expect(closeEnough(optimizer.lrs[0], 0.1 * factor), "group 0, epoch \(epoch)")
-      #expect(closeEnough(optimizer.lrs[1], 0.02 * factor), "group 1, epoch \(epoch)")
+      #expect(scheduleClose(optimizer.lrs[0], 0.1 * factor), "group 0, epoch \(epoch)")
+      #expect(scheduleClose(optimizer.lrs[1], 0.02 * factor), "group 1, epoch \(epoch)")
     }
   }
 
@@ -46,7 +46,7 @@ struct SchedulerChainingTests {
     for (epoch, lr) in schedulerTrace(chained, epochs: 12).enumerated() {
       let steps = [3, 7].filter { $0 <= epoch }.count
       let linear = 0.25 + 0.75 * Double(min(epoch, 6)) / 6
-      #expect(closeEnough(lr, 0.1 * pow(0.5, Double(steps)) * linear), "epoch \(epoch)")
+      #expect(scheduleClose(lr, 0.1 * pow(0.5, Double(steps)) * linear), "epoch \(epoch)")
     }
   }
 
@@ -60,7 +60,7 @@ struct SchedulerChainingTests {
     let chained = try ChainedScheduler([constant, cosine])
     for (epoch, lr) in schedulerTrace(chained, epochs: 10).enumerated() {
       let expected = 0.1 * (epoch < 4 ? 0.5 : 1) * (1 + cos(Double.pi * Double(epoch) / 10)) / 2
-      #expect(closeEnough(lr, expected), "epoch \(epoch)")
+      #expect(scheduleClose(lr, expected), "epoch \(epoch)")
     }
   }
 
@@ -79,7 +79,7 @@ struct SchedulerChainingTests {
         epoch < 5
         ? 0.1 * (0.1 + 0.9 * Double(epoch) / 5)
         : 0.1 * (1 + cos(Double.pi * Double(epoch - 5) / 10)) / 2
-      #expect(closeEnough(lr, expected), "epoch \(epoch)")
+      #expect(scheduleClose(lr, expected), "epoch \(epoch)")
     }
     #expect(sequential.lastEpoch == 15 && sequential.lastLR == [trace.last!])
   }
@@ -97,7 +97,7 @@ struct SchedulerChainingTests {
     let trace = schedulerTrace(sequential, epochs: 9)
     let expected = [0.5, 0.5, 1.0, 0.5, 0.25, 1.0, 1.0, 0.1, 0.1, 0.01]
     for (epoch, lr) in trace.enumerated() {
-      #expect(closeEnough(lr, expected[epoch]), "epoch \(epoch)")
+      #expect(scheduleClose(lr, expected[epoch]), "epoch \(epoch)")
     }
   }
 }

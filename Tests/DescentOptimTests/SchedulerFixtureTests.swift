@@ -29,7 +29,7 @@ struct SchedulerFixtureTests {
     let optimizer = StubOptimizer(lr: 0.1)
     let trace = schedulerTrace(try StepLR(optimizer, stepSize: 7, gamma: 0.5), epochs: 30)
     for (epoch, lr) in trace.enumerated() {
-      #expect(closeEnough(lr, 0.1 * pow(0.5, Double(epoch / 7))), "epoch \(epoch)")
+      #expect(scheduleClose(lr, 0.1 * pow(0.5, Double(epoch / 7))), "epoch \(epoch)")
     }
     #expect(trace[7] == 0.05 && trace[28] == 0.00625)
   }
@@ -49,13 +49,13 @@ struct SchedulerFixtureTests {
     let exponential = schedulerTrace(
       try ExponentialLR(StubOptimizer(lr: 0.1), gamma: 0.9), epochs: 30)
     for (epoch, lr) in exponential.enumerated() {
-      #expect(closeEnough(lr, 0.1 * pow(0.9, Double(epoch))), "epoch \(epoch)")
+      #expect(scheduleClose(lr, 0.1 * pow(0.9, Double(epoch))), "epoch \(epoch)")
     }
     let cosine = schedulerTrace(
       try CosineAnnealingLR(StubOptimizer(lr: 0.1), tMax: 10, etaMin: 0.001), epochs: 20)
     for (epoch, lr) in cosine.enumerated() {
       let expected = 0.001 + (0.1 - 0.001) * (1 + cos(Double.pi * Double(epoch) / 10)) / 2
-      #expect(closeEnough(lr, expected), "epoch \(epoch)")
+      #expect(scheduleClose(lr, expected), "epoch \(epoch)")
     }
   }
 
@@ -79,11 +79,11 @@ struct SchedulerFixtureTests {
     let optimizer = StubOptimizer(lr: 0.1, momentum: 0.9)
     let scheduler = try OneCycleLR(
       optimizer, maxLR: 1.0, totalSteps: 10, pctStart: 0.5, annealStrategy: .linear)
-    #expect(closeEnough(optimizer.lrs[0], 1.0 / 25) && optimizer.momentums[0] == 0.95)
+    #expect(scheduleClose(optimizer.lrs[0], 1.0 / 25) && optimizer.momentums[0] == 0.95)
     for _ in 0..<4 { scheduler.step() }
-    #expect(closeEnough(optimizer.lrs[0], 1.0) && closeEnough(optimizer.momentums[0]!, 0.85))
+    #expect(scheduleClose(optimizer.lrs[0], 1.0) && scheduleClose(optimizer.momentums[0]!, 0.85))
     for _ in 0..<5 { scheduler.step() }
-    #expect(closeEnough(optimizer.lrs[0], 1.0 / 25 / 1e4))
+    #expect(scheduleClose(optimizer.lrs[0], 1.0 / 25 / 1e4))
   }
 
   @Test("CyclicLR exp_range: amplitude scaled by gamma^iteration")
@@ -101,7 +101,7 @@ struct SchedulerFixtureTests {
     let heights = [0.0, 0.5, 1.0, 0.5, 0.0, 0.5, 1.0, 0.5, 0.0]
     for (iteration, lr) in trace.enumerated() {
       #expect(
-        closeEnough(lr, 0.01 + 0.09 * heights[iteration] * pow(0.9, Double(iteration))),
+        scheduleClose(lr, 0.01 + 0.09 * heights[iteration] * pow(0.9, Double(iteration))),
         "iteration \(iteration)")
     }
     #expect(optimizer.momentums[0] == 0.9)
@@ -114,19 +114,19 @@ struct SchedulerFixtureTests {
       optimizer, baseLR: [0.01, 0.02], maxLR: [0.1, 0.2], stepSizeUp: 2)
     scheduler.step()
     scheduler.step()
-    #expect(closeEnough(optimizer.lrs[0], 0.1) && closeEnough(optimizer.lrs[1], 0.2))
-    #expect(closeEnough(optimizer.momentums[0]!, 0.8))
+    #expect(scheduleClose(optimizer.lrs[0], 0.1) && scheduleClose(optimizer.lrs[1], 0.2))
+    #expect(scheduleClose(optimizer.momentums[0]!, 0.8))
   }
 
   @Test("LambdaLR and MultiplicativeLR apply their functions")
   func lambdas() throws {
     let lambda = schedulerTrace(
       try LambdaLR(StubOptimizer(lr: 0.1), lrLambda: { 1.0 / Double($0 + 1) }), epochs: 4)
-    for (epoch, lr) in lambda.enumerated() { #expect(closeEnough(lr, 0.1 / Double(epoch + 1))) }
+    for (epoch, lr) in lambda.enumerated() { #expect(scheduleClose(lr, 0.1 / Double(epoch + 1))) }
     let multiplicative = schedulerTrace(
       try MultiplicativeLR(StubOptimizer(lr: 0.1), lrLambda: { _ in 0.5 }), epochs: 4)
     for (epoch, lr) in multiplicative.enumerated() {
-      #expect(closeEnough(lr, 0.1 * pow(0.5, Double(epoch))))
+      #expect(scheduleClose(lr, 0.1 * pow(0.5, Double(epoch))))
     }
   }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Whether `body` throws a ``SchedulerError`` whose description names `option`.
-func rejects(_ option: String, _ body: () throws -> Void) -> Bool {
+func schedulerRejects(_ option: String, _ body: () throws -> Void) -> Bool {
   do {
     try body()
     return false
@@ -20,48 +20,53 @@ struct SchedulerRejectionTests {
 
   @Test("StepLR, MultiStepLR, ExponentialLR: gamma and periods")
   func decays() {
-    #expect(rejects("gamma") { _ = try StepLR(optimizer, stepSize: 3, gamma: 0) })
-    #expect(rejects("gamma") { _ = try StepLR(optimizer, stepSize: 3, gamma: -0.5) })
-    #expect(rejects("step_size") { _ = try StepLR(optimizer, stepSize: 0) })
-    #expect(rejects("gamma") { _ = try ExponentialLR(optimizer, gamma: 0) })
-    #expect(rejects("gamma") { _ = try MultiStepLR(optimizer, milestones: [2], gamma: 0) })
-    #expect(rejects("milestones") { _ = try MultiStepLR(optimizer, milestones: [5, 3]) })
-    #expect(rejects("milestones") { _ = try MultiStepLR(optimizer, milestones: [3, 3]) })
-    #expect(rejects("milestones") { _ = try MultiStepLR(optimizer, milestones: [-1, 3]) })
+    #expect(schedulerRejects("gamma") { _ = try StepLR(optimizer, stepSize: 3, gamma: 0) })
+    #expect(schedulerRejects("gamma") { _ = try StepLR(optimizer, stepSize: 3, gamma: -0.5) })
+    #expect(schedulerRejects("step_size") { _ = try StepLR(optimizer, stepSize: 0) })
+    #expect(schedulerRejects("gamma") { _ = try ExponentialLR(optimizer, gamma: 0) })
+    #expect(schedulerRejects("gamma") { _ = try MultiStepLR(optimizer, milestones: [2], gamma: 0) })
+    #expect(schedulerRejects("milestones") { _ = try MultiStepLR(optimizer, milestones: [5, 3]) })
+    #expect(schedulerRejects("milestones") { _ = try MultiStepLR(optimizer, milestones: [3, 3]) })
+    #expect(schedulerRejects("milestones") { _ = try MultiStepLR(optimizer, milestones: [-1, 3]) })
   }
 
   @Test("ConstantLR, LinearLR, PolynomialLR: factors and lengths")
   func ramps() {
-    #expect(rejects("factor") { _ = try ConstantLR(optimizer, factor: 1.5) })
-    #expect(rejects("factor") { _ = try ConstantLR(optimizer, factor: 0) })
-    #expect(rejects("total_iters") { _ = try ConstantLR(optimizer, totalIters: 0) })
-    #expect(rejects("start_factor") { _ = try LinearLR(optimizer, startFactor: 0) })
-    #expect(rejects("end_factor") { _ = try LinearLR(optimizer, endFactor: 1.2) })
-    #expect(rejects("total_iters") { _ = try LinearLR(optimizer, totalIters: 0) })
-    #expect(rejects("total_iters") { _ = try PolynomialLR(optimizer, totalIters: 0) })
-    #expect(rejects("power") { _ = try PolynomialLR(optimizer, power: -1) })
+    #expect(schedulerRejects("factor") { _ = try ConstantLR(optimizer, factor: 1.5) })
+    #expect(schedulerRejects("factor") { _ = try ConstantLR(optimizer, factor: 0) })
+    #expect(schedulerRejects("total_iters") { _ = try ConstantLR(optimizer, totalIters: 0) })
+    #expect(schedulerRejects("start_factor") { _ = try LinearLR(optimizer, startFactor: 0) })
+    #expect(schedulerRejects("end_factor") { _ = try LinearLR(optimizer, endFactor: 1.2) })
+    #expect(schedulerRejects("total_iters") { _ = try LinearLR(optimizer, totalIters: 0) })
+    #expect(schedulerRejects("total_iters") { _ = try PolynomialLR(optimizer, totalIters: 0) })
+    #expect(schedulerRejects("power") { _ = try PolynomialLR(optimizer, power: -1) })
   }
 
   @Test("cosine schedules: T_max, T_0, T_mult, eta_min")
   func cosine() {
-    #expect(rejects("T_max") { _ = try CosineAnnealingLR(optimizer, tMax: 0) })
-    #expect(rejects("eta_min") { _ = try CosineAnnealingLR(optimizer, tMax: 5, etaMin: -1) })
-    #expect(rejects("T_0") { _ = try CosineAnnealingWarmRestarts(optimizer, t0: 0) })
-    #expect(rejects("T_mult") { _ = try CosineAnnealingWarmRestarts(optimizer, t0: 5, tMult: 0) })
+    #expect(schedulerRejects("T_max") { _ = try CosineAnnealingLR(optimizer, tMax: 0) })
+    #expect(
+      schedulerRejects("eta_min") { _ = try CosineAnnealingLR(optimizer, tMax: 5, etaMin: -1) })
+    #expect(schedulerRejects("T_0") { _ = try CosineAnnealingWarmRestarts(optimizer, t0: 0) })
+    #expect(
+      schedulerRejects("T_mult") { _ = try CosineAnnealingWarmRestarts(optimizer, t0: 5, tMult: 0) }
+    )
   }
 
   @Test("CyclicLR: step sizes, gamma, per-group lengths, momentum support")
   func cyclic() {
     #expect(
-      rejects("step_size_up") {
+      schedulerRejects("step_size_up") {
         _ = try CyclicLR(optimizer, baseLR: 0.01, maxLR: 0.1, stepSizeUp: 0)
       })
     #expect(
-      rejects("step_size_down") {
+      schedulerRejects("step_size_down") {
         _ = try CyclicLR(optimizer, baseLR: 0.01, maxLR: 0.1, stepSizeDown: 0)
       })
-    #expect(rejects("gamma") { _ = try CyclicLR(optimizer, baseLR: 0.01, maxLR: 0.1, gamma: 0) })
-    #expect(rejects("max_lr") { _ = try CyclicLR(optimizer, baseLR: 0.01, maxLR: [0.1, 0.2]) })
+    #expect(
+      schedulerRejects("gamma") { _ = try CyclicLR(optimizer, baseLR: 0.01, maxLR: 0.1, gamma: 0) })
+    #expect(
+      schedulerRejects("max_lr") { _ = try CyclicLR(optimizer, baseLR: 0.01, maxLR: [0.1, 0.2]) })
     let plain = StubOptimizer(lr: 0.1, momentum: nil)
     #expect(throws: SchedulerError.momentumUnsupported(scheduler: "CyclicLR")) {
       _ = try CyclicLR(plain, baseLR: 0.01, maxLR: 0.1)
@@ -79,20 +84,23 @@ struct SchedulerRejectionTests {
     ) {
       _ = try OneCycleLR(optimizer, maxLR: 1)
     }
-    #expect(rejects("total_steps") { _ = try OneCycleLR(optimizer, maxLR: 1) })
-    #expect(rejects("total_steps") { _ = try OneCycleLR(optimizer, maxLR: 1, totalSteps: 0) })
+    #expect(schedulerRejects("total_steps") { _ = try OneCycleLR(optimizer, maxLR: 1) })
     #expect(
-      rejects("epochs") { _ = try OneCycleLR(optimizer, maxLR: 1, epochs: 0, stepsPerEpoch: 3) })
+      schedulerRejects("total_steps") { _ = try OneCycleLR(optimizer, maxLR: 1, totalSteps: 0) })
     #expect(
-      rejects("pct_start") {
+      schedulerRejects("epochs") {
+        _ = try OneCycleLR(optimizer, maxLR: 1, epochs: 0, stepsPerEpoch: 3)
+      })
+    #expect(
+      schedulerRejects("pct_start") {
         _ = try OneCycleLR(optimizer, maxLR: 1, totalSteps: 10, pctStart: 1.5)
       })
     #expect(
-      rejects("div_factor") {
+      schedulerRejects("div_factor") {
         _ = try OneCycleLR(optimizer, maxLR: 1, totalSteps: 10, divFactor: 0)
       })
     #expect(
-      rejects("final_div_factor") {
+      schedulerRejects("final_div_factor") {
         _ = try OneCycleLR(optimizer, maxLR: 1, totalSteps: 10, finalDivFactor: 0)
       })
     #expect(throws: Never.self) {
@@ -102,13 +110,13 @@ struct SchedulerRejectionTests {
 
   @Test("ReduceLROnPlateau: factor >= 1 and negative options")
   func plateau() {
-    #expect(rejects("factor") { _ = try ReduceLROnPlateau(optimizer, factor: 1.0) })
-    #expect(rejects("factor") { _ = try ReduceLROnPlateau(optimizer, factor: 2.0) })
-    #expect(rejects("patience") { _ = try ReduceLROnPlateau(optimizer, patience: -1) })
-    #expect(rejects("cooldown") { _ = try ReduceLROnPlateau(optimizer, cooldown: -1) })
-    #expect(rejects("threshold") { _ = try ReduceLROnPlateau(optimizer, threshold: -1) })
-    #expect(rejects("min_lr") { _ = try ReduceLROnPlateau(optimizer, minLR: [0.1, 0.2]) })
-    #expect(rejects("eps") { _ = try ReduceLROnPlateau(optimizer, eps: -1) })
+    #expect(schedulerRejects("factor") { _ = try ReduceLROnPlateau(optimizer, factor: 1.0) })
+    #expect(schedulerRejects("factor") { _ = try ReduceLROnPlateau(optimizer, factor: 2.0) })
+    #expect(schedulerRejects("patience") { _ = try ReduceLROnPlateau(optimizer, patience: -1) })
+    #expect(schedulerRejects("cooldown") { _ = try ReduceLROnPlateau(optimizer, cooldown: -1) })
+    #expect(schedulerRejects("threshold") { _ = try ReduceLROnPlateau(optimizer, threshold: -1) })
+    #expect(schedulerRejects("min_lr") { _ = try ReduceLROnPlateau(optimizer, minLR: [0.1, 0.2]) })
+    #expect(schedulerRejects("eps") { _ = try ReduceLROnPlateau(optimizer, eps: -1) })
   }
 
   @Test("composites: empty, another optimizer, milestone count")
@@ -116,19 +124,25 @@ struct SchedulerRejectionTests {
     let other = StubOptimizer()
     let mine = try StepLR(optimizer, stepSize: 2)
     let theirs = try StepLR(other, stepSize: 2)
-    #expect(rejects("at least one") { _ = try ChainedScheduler([]) })
-    #expect(rejects("another optimizer") { _ = try ChainedScheduler([mine, theirs]) })
+    #expect(schedulerRejects("at least one") { _ = try ChainedScheduler([]) })
+    #expect(schedulerRejects("another optimizer") { _ = try ChainedScheduler([mine, theirs]) })
     #expect(
-      rejects("another optimizer") {
+      schedulerRejects("another optimizer") {
         _ = try SequentialLR(optimizer, schedulers: [mine, theirs], milestones: [3])
       })
     #expect(
-      rejects("milestones") { _ = try SequentialLR(optimizer, schedulers: [mine], milestones: [3]) }
+      schedulerRejects("milestones") {
+        _ = try SequentialLR(optimizer, schedulers: [mine], milestones: [3])
+      }
     )
     #expect(
-      rejects("at least one") { _ = try SequentialLR(optimizer, schedulers: [], milestones: []) })
+      schedulerRejects("at least one") {
+        _ = try SequentialLR(optimizer, schedulers: [], milestones: [])
+      })
     #expect(
-      rejects("lr_lambda") { _ = try LambdaLR(optimizer, lrLambdas: [{ _ in 1 }, { _ in 1 }]) })
+      schedulerRejects("lr_lambda") {
+        _ = try LambdaLR(optimizer, lrLambdas: [{ _ in 1 }, { _ in 1 }])
+      })
   }
 
   @Test(
@@ -138,28 +152,29 @@ struct SchedulerRejectionTests {
     func build(_ name: String, _ options: [String: JSONValue]) throws {
       _ = try makeLRScheduler(name, options: options, optimizer: optimizer)
     }
-    #expect(rejects("mode") { try build("ReduceLROnPlateau", ["mode": .string("sideways")]) })
     #expect(
-      rejects("threshold_mode") {
+      schedulerRejects("mode") { try build("ReduceLROnPlateau", ["mode": .string("sideways")]) })
+    #expect(
+      schedulerRejects("threshold_mode") {
         try build("ReduceLROnPlateau", ["threshold_mode": .string("pct")])
       })
     #expect(
-      rejects("mode") {
+      schedulerRejects("mode") {
         try build("CyclicLR", ["base_lr": 0.01, "max_lr": 0.1, "mode": .string("square")])
       })
     #expect(
-      rejects("anneal_strategy") {
+      schedulerRejects("anneal_strategy") {
         try build(
           "OneCycleLR", ["max_lr": 1, "total_steps": 5, "anneal_strategy": .string("cubic")])
       })
-    #expect(rejects("Warmup") { try build("Warmup", [:]) })
-    #expect(rejects("step_size") { try build("StepLR", [:]) })
-    #expect(rejects("gama") { try build("StepLR", ["step_size": 2, "gama": 0.5]) })
-    #expect(rejects("step_size") { try build("StepLR", ["step_size": .string("two")]) })
-    #expect(rejects("step_size") { try build("StepLR", ["step_size": 2.5]) })
-    #expect(rejects("lr_lambda") { try build("LambdaLR", [:]) })
+    #expect(schedulerRejects("Warmup") { try build("Warmup", [:]) })
+    #expect(schedulerRejects("step_size") { try build("StepLR", [:]) })
+    #expect(schedulerRejects("gama") { try build("StepLR", ["step_size": 2, "gama": 0.5]) })
+    #expect(schedulerRejects("step_size") { try build("StepLR", ["step_size": .string("two")]) })
+    #expect(schedulerRejects("step_size") { try build("StepLR", ["step_size": 2.5]) })
+    #expect(schedulerRejects("lr_lambda") { try build("LambdaLR", [:]) })
     #expect(
-      rejects("needs a metric") {
+      schedulerRejects("needs a metric") {
         try build(
           "SequentialLR",
           [

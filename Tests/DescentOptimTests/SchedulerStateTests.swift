@@ -99,20 +99,20 @@ struct SchedulerStateTests {
     let resumed = try LambdaLR(StubOptimizer(lr: 0.1), lrLambda: { 1.0 / Double($0 + 1) })
     try resumed.loadStateDict(state)
     resumed.step()
-    #expect(closeEnough(resumed.lastLR[0], 0.1 / 5))
+    #expect(scheduleClose(resumed.lastLR[0], 0.1 / 5))
   }
 
   @Test("a state of another kind or group count is rejected")
   func mismatch() throws {
     let step = try StepLR(StubOptimizer(), stepSize: 2)
     let exponential = try ExponentialLR(StubOptimizer(), gamma: 0.9)
-    #expect(rejects("StepLR") { try exponential.loadStateDict(step.stateDict()) })
+    #expect(schedulerRejects("StepLR") { try exponential.loadStateDict(step.stateDict()) })
     let twoGroups = try StepLR(StubOptimizer(groups: 2), stepSize: 2)
-    #expect(rejects("groups") { try twoGroups.loadStateDict(step.stateDict()) })
+    #expect(schedulerRejects("groups") { try twoGroups.loadStateDict(step.stateDict()) })
     var missing = try CosineAnnealingWarmRestarts(StubOptimizer(), t0: 2).stateDict()
     missing.values["T_cur"] = nil
     #expect(
-      rejects("T_cur") {
+      schedulerRejects("T_cur") {
         try CosineAnnealingWarmRestarts(StubOptimizer(), t0: 2).loadStateDict(missing)
       })
   }

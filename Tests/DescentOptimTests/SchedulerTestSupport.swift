@@ -38,7 +38,7 @@ func schedulerFixtureFiles(prefix: String) -> [String] {
 }
 
 /// `|a - e| <= rtol |e| + atol` in float64 fixture tolerance.
-func closeEnough(_ a: Double, _ e: Double, rtol: Double = 1e-9, atol: Double = 1e-12) -> Bool {
+func scheduleClose(_ a: Double, _ e: Double, rtol: Double = 1e-9, atol: Double = 1e-12) -> Bool {
   abs(a - e) <= rtol * abs(e) + atol
 }
 
