@@ -32,7 +32,11 @@ struct Legend {
 
   /// The box for `position` inside `plot` (`best`: the candidate covering fewest `occupied` points,
   /// ties going to the earlier of upper right, upper left, lower left, lower right, then the edges).
-  func frame(for position: LegendPosition, in plot: Rect, occupied: [(Double, Double)]) -> Rect? {
+  /// `outsideOffset` moves an outside legend further right (past a colour bar).
+  func frame(
+    for position: LegendPosition, in plot: Rect, occupied: [(Double, Double)],
+    outsideOffset: Double = 0
+  ) -> Rect? {
     let (width, height) = size
     let left = plot.x + inset
     let right = plot.maxX - inset - width
@@ -47,7 +51,7 @@ struct Legend {
     case .upperLeft: return box(left, top)
     case .lowerLeft: return box(left, bottom)
     case .lowerRight: return box(right, bottom)
-    case .outsideRight: return box(plot.maxX + Legend.outsideGap, plot.y)
+    case .outsideRight: return box(plot.maxX + outsideOffset + Legend.outsideGap, plot.y)
     case .best:
       let candidates = [
         box(right, top), box(left, top), box(left, bottom), box(right, bottom),

@@ -18,6 +18,9 @@ public struct Panel: Sendable, Equatable {
   public var yScale: AxisScale = .linear
   /// Where the legend goes; it is drawn only when some series has a label.
   public var legend: LegendPosition = .best
+  /// Whether a colour key is drawn right of the axes for the first contour series coloured by
+  /// level (one with no fixed `color`).
+  public var showsColorbar = true
   /// Whether light grid lines are drawn at the ticks.
   public var showsGrid = true
   /// Colours given to series that do not name one, in order.

@@ -82,6 +82,9 @@ extension PanelRenderer {
     if panel.legend == .outsideRight && !legend.entries.isEmpty {
       right = (cell.maxX - pad - legend.size.width - Legend.outsideGap).rounded()
     }
+    if let colorbar = Colorbar(panel: panel, canvas: canvas) {
+      right = (right - colorbar.width).rounded()
+    }
     xMap.pixelLower = left
     xMap.pixelUpper = right
     // As many x ticks as fit with their labels apart, but never fewer than two when possible.
@@ -100,7 +103,8 @@ extension PanelRenderer {
       maxCount -= 1
     }
     // Let the last tick label overhang no further than the cell's padding.
-    if panel.legend != .outsideRight, let last = xTicks.last, let pixel = xMap.pixel(last),
+    if panel.legend != .outsideRight, Colorbar(panel: panel, canvas: canvas) == nil,
+      let last = xTicks.last, let pixel = xMap.pixel(last),
       let label = xTickLabels.last
     {
       let overhang = pixel + canvas.textWidth(label) / 2 - (cell.maxX - pad)

@@ -17,9 +17,12 @@ struct PanelRenderer {
     canvas.unclip()
     drawSpinesAndTicks(layout)
     drawLabels(layout)
+    let colorbar = Colorbar(panel: panel, canvas: canvas)
+    colorbar?.draw(beside: plot)
     let legend = Legend(series: panel.series, canvas: canvas)
     if !legend.entries.isEmpty,
-      let frame = legend.frame(for: panel.legend, in: plot, occupied: occupied)
+      let frame = legend.frame(
+        for: panel.legend, in: plot, occupied: occupied, outsideOffset: colorbar?.width ?? 0)
     {
       legend.draw(in: frame)
     }

@@ -33,13 +33,16 @@ public enum TickLabels {
 
   private static func zeros(_ count: Int) -> String { String(repeating: "0", count: count) }
 
-  /// A single compact label, e.g. for legends or contour levels: `%g`-like with a true minus sign.
+  /// A single compact label, e.g. for contour levels: three significant digits (all digits of a
+  /// whole number below 100 000), trailing zeros dropped, a true minus sign; scientific outside
+  /// 0.001 ..< 100 000.
   public static func compact(_ value: Double) -> String {
     guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "∞" : "−∞") }
     if value == 0 { return "0" }
     let magnitude = abs(value)
     if magnitude >= 1e5 || magnitude < 1e-3 { return scientific(value, step: magnitude / 1000) }
-    return withMinusSign(trimZeros(String(format: "%.4g", value)))
+    let decimals = max(0, 2 - Int(floor(log10(magnitude))))
+    return withMinusSign(trimZeros(String(format: "%.\(decimals)f", value)))
   }
 
   private static func smallestGap(_ values: [Double]) -> Double? {

@@ -32,7 +32,7 @@ func demoFigure() throws -> Figure {
   let zs = ys.map { y in xs.map { x in rosenbrock(x, y) } }
   var landscape = Panel(title: "Rosenbrock: paths", xLabel: "x", yLabel: "y")
   landscape.contour(
-    x: xs, y: ys, z: zs, levels: try logSpacedLevels(min: 0.05, max: 2500, count: 16),
+    x: xs, y: ys, z: zs, levels: try logSpacedLevels(min: 0.01, max: 1000, count: 16),
     opacity: 0.6)
   var losses = Panel(title: "Loss", xLabel: "step", yLabel: "f(x, y)")
   losses.yScale = .log

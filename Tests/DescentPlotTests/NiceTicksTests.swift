@@ -74,6 +74,16 @@ import Testing
       TickLabels.format([1e-5, 1.5e-5, 2e-5]) == ["1e\u{2212}5", "1.5e\u{2212}5", "2e\u{2212}5"])
   }
 
+  @Test func compactLabelsKeepThreeSignificantDigits() {
+    #expect(TickLabels.compact(0.8954) == "0.895")
+    #expect(TickLabels.compact(1215) == "1215")
+    #expect(TickLabels.compact(67.86) == "67.9")
+    #expect(TickLabels.compact(0.05) == "0.05")
+    #expect(TickLabels.compact(-2.5) == "\u{2212}2.5")
+    #expect(TickLabels.compact(0) == "0")
+    #expect(TickLabels.compact(2e-5) == "2e\u{2212}5")
+  }
+
   @Test func decadesOnALogAxisUseSuperscripts() {
     #expect(
       TickLabels.format([0.01, 0.1, 1, 10], logarithmic: true) == ["10⁻²", "10⁻¹", "10⁰", "10¹"])
