@@ -43,7 +43,8 @@ public struct SchedulerState: Codable, Equatable, Sendable {
   public var lastEpoch: Int
   /// How many times the scheduler was stepped, counting the initial step.
   public var stepCount: Int
-  /// The learning rates the schedule starts from.
+  /// The learning rates the schedule starts from (PyTorch's `base_lrs`; ReduceLROnPlateau, which
+  /// has none, saves its `min_lr` of each group here).
   public var baseLRs: [Double]
   /// The learning rates after the last step.
   public var lastLR: [Double]

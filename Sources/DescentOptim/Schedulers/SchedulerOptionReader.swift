@@ -129,9 +129,9 @@ struct SchedulerOptionReader {
   }
 
   /// Throws for the first option that was never read.
-  func checkAllRead(ignoring ignored: Set<String> = []) throws {
+  func checkAllRead() throws {
     if let unknown = values.keys.sorted().first(where: {
-      !read.contains($0) && !ignored.contains($0)
+      !read.contains($0)
     }) {
       throw SchedulerError.invalidOption(
         scheduler: scheduler, option: unknown, value: "\(values[unknown]!)",
