@@ -128,3 +128,6 @@ public struct Panel: Sendable, Equatable {
     return colorCycle[cycleIndex % colorCycle.count]
   }
 }
+
+/// matplotlib's name for a panel.
+public typealias Axes = Panel
