@@ -21,3 +21,19 @@ public protocol TrainingOptimizer<Scalar>: ScheduledOptimizer, CustomStringConve
 }
 
 extension Optimizer: TrainingOptimizer {}
+
+extension OptimizerCatalog {
+  /// The optimizer `name` (PyTorch's class name, e.g. `"Adam"`) over one group of `parameters`,
+  /// with PyTorch's defaults and `options` (Descent's camelCase names) applied.
+  ///
+  /// - Throws: ``OptimizerError`` for an unknown name, option or invalid value.
+  public static func make<Scalar: LaneScalar>(
+    _ name: String, parameters: [Parameter<Scalar>], options: [String: HyperparameterValue] = [:]
+  ) throws -> any TrainingOptimizer<Scalar> {
+    let optimizer = try make(name, groups: [ParameterGroup(parameters)], options: options)
+    guard let typed = optimizer as? any TrainingOptimizer<Scalar> else {
+      throw OptimizerError.unknownOptimizer(name)
+    }
+    return typed
+  }
+}
