@@ -11,11 +11,14 @@ struct TrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train an MLP (64-100-10, ReLU) on the digits data set, or on your own CSV.")
 
-  @Option(help: "Learning rate.")
-  var lr: Double = 0.05
+  @Option(help: "The optimizer: SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta, ... (any case).")
+  var optimizer = "SGD"
 
-  @Option(help: "Momentum (SGD).")
-  var momentum: Double = 0.9
+  @Option(help: "Learning rate (default: one that suits the optimizer on digits, 0.05 for SGD).")
+  var lr: Double?
+
+  @Option(help: "Momentum, for SGD (default 0.9) and RMSprop (default 0).")
+  var momentum: Double?
 
   @Option(help: "Number of passes over the training set.")
   var epochs: Int = 20
@@ -29,6 +32,11 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "A CSV file of your own: numeric features, the label in the last column.")
   var data: String?
 
+  @Argument(
+    parsing: .allUnrecognized,
+    help: "Further hyperparameters of the optimizer as --name value (e.g. --weight-decay 1e-4).")
+  var hyperparameters: [String] = []
+
   func validate() throws {
     guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
     guard batchSize > 0 else {
@@ -41,7 +49,7 @@ struct TrainCommand: ParsableCommand {
       try data.map { try CSVLoader.load(URL(fileURLWithPath: $0)) } ?? Digits.load()
     let (train, test) = dataset.split(testFraction: 0.2, seed: seed)
     let model = DigitsMLP.make(seed: seed, as: Float.self)
-    let optimizer = try SGD(model.parameters(), lr: lr, momentum: momentum)
+    let optimizer = try makeOptimizer(for: model.parameters())
     let trainer = Trainer(
       model: model, optimizer: optimizer,
       loader: try BatchLoader(train, batchSize: batchSize, seed: seed))
@@ -57,5 +65,18 @@ struct TrainCommand: ParsableCommand {
           fit.loss, fit.accuracy, check.loss, check.accuracy))
     }
     print(String(format: "final test accuracy %.4f", trainer.evaluate(test).accuracy))
+  }
+
+  /// The chosen optimizer with the command line's hyperparameters.
+  func makeOptimizer(for parameters: [Parameter<Float>]) throws -> any TrainingOptimizer<Float> {
+    let name = try optimizerClassName(optimizer)
+    var options = try OptimizerOptions(parsing: hyperparameters).values
+    options["lr"] = .number(lr ?? DigitsDefaults.learningRate(for: name))
+    if let momentum {
+      options["momentum"] = .number(momentum)
+    } else if name == "SGD" {
+      options["momentum"] = .number(0.9)
+    }
+    return try OptimizerCatalog.make(name, parameters: parameters, options: options)
   }
 }
