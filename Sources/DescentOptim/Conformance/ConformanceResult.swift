@@ -76,8 +76,9 @@ public struct DeviationTally: Sendable {
   public init(tolerance: Tolerance) { self.tolerance = tolerance }
 
   /// Compares `actual` with `expected` element by element; `what` names them in a failure.
-  public mutating func compare(_ actual: [Double], _ expected: [Double], _ what: @autoclosure () -> String)
-  {
+  public mutating func compare(
+    _ actual: [Double], _ expected: [Double], _ what: @autoclosure () -> String
+  ) {
     guard actual.count == expected.count else {
       fail("\(what()): \(actual.count) values, expected \(expected.count)")
       return

@@ -13,11 +13,13 @@ public enum OptimizerCatalog {
   public static func swiftName(_ torchName: String) -> String {
     let parts = torchName.split(separator: "_", omittingEmptySubsequences: false)
     guard let first = parts.first else { return torchName }
-    return String(first) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    return String(first)
+      + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
   }
 
   /// Options given with PyTorch names, renamed to Descent's.
-  public static func swiftOptions(_ options: [String: HyperparameterValue]) -> [String: HyperparameterValue]
+  public static func swiftOptions(_ options: [String: HyperparameterValue]) -> [String:
+    HyperparameterValue]
   {
     Dictionary(uniqueKeysWithValues: options.map { (swiftName($0.key), $0.value) })
   }

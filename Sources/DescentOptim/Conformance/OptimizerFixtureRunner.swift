@@ -29,7 +29,9 @@ struct OptimizerFixture: Decodable {
 }
 
 /// Options of a fixture as Descent hyperparameters.
-func hyperparameters(_ options: [String: JSONValue], field: String) throws -> [String: HyperparameterValue] {
+func hyperparameters(_ options: [String: JSONValue], field: String) throws -> [String:
+  HyperparameterValue]
+{
   var result: [String: HyperparameterValue] = [:]
   for (key, value) in options {
     guard let hyperparameter = value.hyperparameter else {
@@ -72,7 +74,8 @@ public struct OptimizerFixtureRunner: FixtureRunner {
       parameters.append(
         Parameter(Tensor(shape: initial.shape, scalars: initial.data.map { Scalar($0) })))
     }
-    let groups = try (fixture.paramGroups ?? [.init(params: Array(parameters.indices), options: [:])])
+    let groups = try
+      (fixture.paramGroups ?? [.init(params: Array(parameters.indices), options: [:])])
       .enumerated().map { index, group in
         guard group.params.allSatisfy(parameters.indices.contains) else {
           throw ConformanceError.invalidField("param_groups[\(index)].params", "index out of range")
@@ -82,7 +85,8 @@ public struct OptimizerFixtureRunner: FixtureRunner {
           try hyperparameters(group.options, field: "param_groups[\(index)].options"))
       }
     let optimizer = try OptimizerCatalog.make(
-      fixture.optimizer, groups: groups, options: hyperparameters(fixture.options, field: "options"))
+      fixture.optimizer, groups: groups, options: hyperparameters(fixture.options, field: "options")
+    )
     optimizer.kernelPath = options.kernelPath
     var tally = DeviationTally(tolerance: try Tolerance.of(dtype: fixture.dtype))
     guard fixture.expected.count == fixture.grads.count else {

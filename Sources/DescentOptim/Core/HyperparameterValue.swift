@@ -28,7 +28,8 @@ public enum HyperparameterValue: Sendable, Equatable, Codable, CustomStringConve
       let values = try container.decode([Double].self)
       guard values.count == 2 else {
         throw DecodingError.dataCorruptedError(
-          in: container, debugDescription: "a hyperparameter pair has 2 values, not \(values.count)")
+          in: container, debugDescription: "a hyperparameter pair has 2 values, not \(values.count)"
+        )
       }
       self = .pair(values[0], values[1])
     }

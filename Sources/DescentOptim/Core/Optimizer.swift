@@ -11,8 +11,7 @@ public struct StepHookHandle: Hashable, Sendable {
 ///
 /// Use the named subclasses (`SGD`, `Adam`, ...); this base can also be created directly from a
 /// defaults value, as the conformance runner does.
-public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, CustomStringConvertible
-{
+public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, CustomStringConvertible {
   /// The element type of the parameters.
   public typealias Scalar = Algorithm.Scalar
   /// The algorithm's hyperparameters.
@@ -217,7 +216,8 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
         index += 1
       }
       groups.append(
-        OptimizerStateDict.GroupRecord(params: indices, hyperparameters: group.hyperparameters.entries))
+        OptimizerStateDict.GroupRecord(
+          params: indices, hyperparameters: group.hyperparameters.entries))
     }
     return OptimizerStateDict(state: records, paramGroups: groups)
   }
@@ -232,14 +232,16 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
       .stateDictMismatch(optimizer: name, reason: reason)
     }
     guard dict.paramGroups.count == paramGroups.count else {
-      throw mismatch("it has \(dict.paramGroups.count) parameter groups, the optimizer \(paramGroups.count)")
+      throw mismatch(
+        "it has \(dict.paramGroups.count) parameter groups, the optimizer \(paramGroups.count)")
     }
     var settings: [Settings] = []
     var parameterOfIndex: [Int: Parameter<Scalar>] = [:]
     for (groupIndex, (record, group)) in zip(dict.paramGroups, paramGroups).enumerated() {
       guard record.params.count == group.parameters.count else {
         throw mismatch(
-          "group \(groupIndex) has \(record.params.count) parameters, the optimizer's \(group.parameters.count)")
+          "group \(groupIndex) has \(record.params.count) parameters, the optimizer's \(group.parameters.count)"
+        )
       }
       settings.append(try Settings(entries: record.hyperparameters))
       for (index, parameter) in zip(record.params, group.parameters) {
@@ -272,15 +274,19 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     guard Set(record.bufferOrder) == Set(record.buffers.keys),
       record.bufferOrder.count == record.buffers.count
     else {
-      throw mismatch("parameter \(index): buffer order \(record.bufferOrder) does not name its buffers")
+      throw mismatch(
+        "parameter \(index): buffer order \(record.bufferOrder) does not name its buffers")
     }
-    guard record.step >= 0 else { throw mismatch("parameter \(index): negative step \(record.step)") }
+    guard record.step >= 0 else {
+      throw mismatch("parameter \(index): negative step \(record.step)")
+    }
     var buffers: [(name: String, values: [Scalar])] = []
     for name in record.bufferOrder {
       let values = record.buffers[name] ?? []
       guard values.count == parameter.count else {
         throw mismatch(
-          "parameter \(index): buffer '\(name)' has \(values.count) elements, not \(parameter.count)")
+          "parameter \(index): buffer '\(name)' has \(values.count) elements, not \(parameter.count)"
+        )
       }
       buffers.append((name, values.map { Scalar($0) }))
     }

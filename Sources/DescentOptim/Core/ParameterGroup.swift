@@ -9,8 +9,7 @@ public struct ParameterGroup<Scalar: TensorScalar> {
   public var overrides: [String: HyperparameterValue]
 
   /// A group of `parameters` with the given overrides.
-  public init(_ parameters: [Parameter<Scalar>], _ overrides: [String: HyperparameterValue] = [:])
-  {
+  public init(_ parameters: [Parameter<Scalar>], _ overrides: [String: HyperparameterValue] = [:]) {
     self.parameters = parameters
     self.overrides = overrides
   }

@@ -18,8 +18,9 @@ public struct ParameterState<Scalar: LaneScalar>: Equatable, Sendable {
   public var scalars: [String: Double]
 
   /// A state at step 0 with the given buffers, each filled with its value.
-  public init(count: Int, buffers: [(name: String, fill: Scalar)] = [], scalars: [String: Double] = [:])
-  {
+  public init(
+    count: Int, buffers: [(name: String, fill: Scalar)] = [], scalars: [String: Double] = [:]
+  ) {
     self.step = 0
     self.count = count
     self.bufferNames = buffers.map(\.name)

@@ -52,14 +52,14 @@ extension Lane {
 
   /// Element-wise absolute value.
   @inlinable @inline(__always)
-  public var magnitude: Self {
+  public var absoluteValue: Self {
     let zero = Self(repeating: 0)
     return Self.select(zero, greaterThan: self, then: -self, otherwise: self)
   }
 
   /// Element-wise sign as `torch.sign`: 1, -1 or 0.
   @inlinable @inline(__always)
-  public var sign: Self {
+  public var torchSign: Self {
     let zero = Self(repeating: 0)
     let negative = Self.select(zero, greaterThan: self, then: Self(repeating: -1), otherwise: zero)
     return Self.select(self, greaterThan: zero, then: Self(repeating: 1), otherwise: negative)

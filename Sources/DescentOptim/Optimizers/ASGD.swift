@@ -77,7 +77,8 @@ public struct ASGDUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 
   /// The step's constants from the current `eta` and `mu`, which it then advances.
   public init(_ settings: ASGDHyperparameters, state: inout ParameterState<Scalar>) {
-    preparation = GradientPreparation(maximize: settings.maximize, weightDecay: settings.weightDecay)
+    preparation = GradientPreparation(
+      maximize: settings.maximize, weightDecay: settings.weightDecay)
     let eta = state.scalars["eta"] ?? settings.lr
     let mu = state.scalars["mu"] ?? 1
     decay = Scalar(1 - settings.lambd * eta)

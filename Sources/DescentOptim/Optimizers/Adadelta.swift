@@ -73,7 +73,8 @@ public struct AdadeltaUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 
   /// The step's constants.
   public init(_ settings: AdadeltaHyperparameters, state: inout ParameterState<Scalar>) {
-    preparation = GradientPreparation(maximize: settings.maximize, weightDecay: settings.weightDecay)
+    preparation = GradientPreparation(
+      maximize: settings.maximize, weightDecay: settings.weightDecay)
     rho = Scalar(settings.rho)
     weight = Scalar(1 - settings.rho)
     eps = Scalar(settings.eps)

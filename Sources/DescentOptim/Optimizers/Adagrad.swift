@@ -33,7 +33,9 @@ public struct AdagradHyperparameters: Hyperparameters {
     try check.nonNegative(initialAccumulatorValue, "initialAccumulatorValue")
     try check.nonNegative(eps, "eps")
     (self.lr, self.lrDecay, self.weightDecay) = (lr, lrDecay, weightDecay)
-    (self.initialAccumulatorValue, self.eps, self.maximize) = (initialAccumulatorValue, eps, maximize)
+    (self.initialAccumulatorValue, self.eps, self.maximize) = (
+      initialAccumulatorValue, eps, maximize
+    )
   }
 
   /// Reads and validates every entry.
@@ -78,7 +80,8 @@ public struct AdagradUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 
   /// The step's constants.
   public init(_ settings: AdagradHyperparameters, state: inout ParameterState<Scalar>) {
-    preparation = GradientPreparation(maximize: settings.maximize, weightDecay: settings.weightDecay)
+    preparation = GradientPreparation(
+      maximize: settings.maximize, weightDecay: settings.weightDecay)
     let clr = settings.lr / (1 + Double(state.step - 1) * settings.lrDecay)
     negativeClr = Scalar(-clr)
     eps = Scalar(settings.eps)

@@ -82,7 +82,8 @@ public struct AdamaxUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 
   /// The step's constants.
   public init(_ settings: AdamaxHyperparameters, state: inout ParameterState<Scalar>) {
-    preparation = GradientPreparation(maximize: settings.maximize, weightDecay: settings.weightDecay)
+    preparation = GradientPreparation(
+      maximize: settings.maximize, weightDecay: settings.weightDecay)
     firstWeight = Scalar(1 - settings.betas.0)
     beta2 = Scalar(settings.betas.1)
     eps = Scalar(settings.eps)
@@ -95,7 +96,8 @@ public struct AdamaxUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   public func update<L: Lane>(_ slots: inout LaneSlots<L>) where L.Scalar == Scalar {
     let g = preparation.gradient(&slots)
     slots.buffer0 = slots.buffer0.lerp(to: g, weight: firstWeight)
-    slots.buffer1 = L.maximum(slots.buffer1 * L(repeating: beta2), g.magnitude + L(repeating: eps))
+    slots.buffer1 = L.maximum(
+      slots.buffer1 * L(repeating: beta2), g.absoluteValue + L(repeating: eps))
     slots.param = slots.param.adding(negativeClr, times: slots.buffer0, over: slots.buffer1)
   }
 }

@@ -79,7 +79,9 @@ public struct NAdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   public static var createsStateEagerly: Bool { false }
 
   /// `exp_avg` and `exp_avg_sq` zeros, `mu_product` 1.
-  public static func initialState(for parameter: Parameter<Scalar>, _ settings: NAdamHyperparameters)
+  public static func initialState(
+    for parameter: Parameter<Scalar>, _ settings: NAdamHyperparameters
+  )
     -> ParameterState<Scalar>
   {
     ParameterState(

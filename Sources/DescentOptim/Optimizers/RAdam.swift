@@ -73,7 +73,9 @@ public struct RAdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   public static var createsStateEagerly: Bool { false }
 
   /// `exp_avg` and `exp_avg_sq`, zeros.
-  public static func initialState(for parameter: Parameter<Scalar>, _ settings: RAdamHyperparameters)
+  public static func initialState(
+    for parameter: Parameter<Scalar>, _ settings: RAdamHyperparameters
+  )
     -> ParameterState<Scalar>
   {
     ParameterState(count: parameter.count, buffers: [("exp_avg", 0), ("exp_avg_sq", 0)])

@@ -93,7 +93,8 @@ public struct RMSpropUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 
   /// The step's constants.
   public init(_ settings: RMSpropHyperparameters, state: inout ParameterState<Scalar>) {
-    preparation = GradientPreparation(maximize: settings.maximize, weightDecay: settings.weightDecay)
+    preparation = GradientPreparation(
+      maximize: settings.maximize, weightDecay: settings.weightDecay)
     alpha = Scalar(settings.alpha)
     squareWeight = Scalar(1 - settings.alpha)
     eps = Scalar(settings.eps)

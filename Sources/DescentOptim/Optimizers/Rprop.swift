@@ -29,7 +29,8 @@ public struct RpropHyperparameters: Hyperparameters {
       "such that 0 < etas.0 < 1 < etas.1")
     try check.require(
       0 <= stepSizes.0 && stepSizes.0 <= stepSizes.1, "stepSizes",
-      HyperparameterValue.pair(stepSizes.0, stepSizes.1), "such that 0 <= stepSizes.0 <= stepSizes.1")
+      HyperparameterValue.pair(stepSizes.0, stepSizes.1),
+      "such that 0 <= stepSizes.0 <= stepSizes.1")
     (self.lr, self.etas, self.stepSizes, self.maximize) = (lr, etas, stepSizes, maximize)
   }
 
@@ -63,10 +64,13 @@ public struct RpropUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   public static var createsStateEagerly: Bool { false }
 
   /// `prev` zeros and `step_size` filled with the learning rate.
-  public static func initialState(for parameter: Parameter<Scalar>, _ settings: RpropHyperparameters)
+  public static func initialState(
+    for parameter: Parameter<Scalar>, _ settings: RpropHyperparameters
+  )
     -> ParameterState<Scalar>
   {
-    ParameterState(count: parameter.count, buffers: [("prev", 0), ("step_size", Scalar(settings.lr))])
+    ParameterState(
+      count: parameter.count, buffers: [("prev", 0), ("step_size", Scalar(settings.lr))])
   }
 
   let maximize: Bool
@@ -95,7 +99,7 @@ public struct RpropUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
     slots.buffer1 = (slots.buffer1 * factor).clamped(
       L(repeating: minimumStep), L(repeating: maximumStep))
     g = L.select(zero, greaterThan: agreement, then: zero, otherwise: g)
-    slots.param = slots.param + L(repeating: -1) * g.sign * slots.buffer1
+    slots.param = slots.param + L(repeating: -1) * g.torchSign * slots.buffer1
     slots.buffer0 = g
   }
 }

@@ -33,7 +33,9 @@ public struct SGDHyperparameters: Hyperparameters {
     try check.require(
       !nesterov || (momentum > 0 && dampening == 0), "nesterov", nesterov,
       "false unless momentum > 0 and dampening == 0")
-    (self.lr, self.momentum, self.dampening, self.weightDecay) = (lr, momentum, dampening, weightDecay)
+    (self.lr, self.momentum, self.dampening, self.weightDecay) = (
+      lr, momentum, dampening, weightDecay
+    )
     (self.nesterov, self.maximize) = (nesterov, maximize)
   }
 
@@ -88,7 +90,8 @@ public struct SGDUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 
   /// The step's constants; creates the momentum buffer when momentum is first used.
   public init(_ settings: SGDHyperparameters, state: inout ParameterState<Scalar>) {
-    preparation = GradientPreparation(maximize: settings.maximize, weightDecay: settings.weightDecay)
+    preparation = GradientPreparation(
+      maximize: settings.maximize, weightDecay: settings.weightDecay)
     usesMomentum = settings.momentum != 0
     startsBuffer = usesMomentum && !state.hasBuffer("momentum_buffer")
     if usesMomentum { state.addBuffer("momentum_buffer", fill: 0) }

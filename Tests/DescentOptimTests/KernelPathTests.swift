@@ -1,0 +1,47 @@
+import DescentOptim
+import DescentTensor
+import Testing
+
+/// The SIMD path must give exactly what the scalar reference path gives: same formula, same
+/// arithmetic order, lanes plus a scalar tail.
+@Suite struct KernelPathTests {
+  @Test(arguments: OptimizerCatalog.names)
+  func vectorizedMatchesScalarReferenceInFloat(_ name: String) throws {
+    try compare(name, as: Float.self)
+  }
+
+  @Test(arguments: OptimizerCatalog.names)
+  func vectorizedMatchesScalarReferenceInDouble(_ name: String) throws {
+    try compare(name, as: Double.self)
+  }
+
+  private func compare<Scalar: LaneScalar>(_ name: String, as _: Scalar.Type) throws {
+    // 1037 elements: many whole lanes and a tail; 3 elements: a tail only.
+    let shapes = [[17, 61], [3]]
+    let vectorized = makeParameters(shapes, as: Scalar.self)
+    let reference = cloned(vectorized)
+    let fast = try catalogOptimizer(name, vectorized)
+    let slow = try catalogOptimizer(name, reference)
+    fast.kernelPath = .vectorized
+    slow.kernelPath = .scalar
+    runSteps(fast, vectorized, count: 7)
+    runSteps(slow, reference, count: 7)
+    for (a, b) in zip(vectorized, reference) {
+      #expect(a.value.scalars == b.value.scalars)
+    }
+    #expect(fast.stateDict() == slow.stateDict())
+  }
+
+  @Test func laneHelpersMatchTheirScalarDefinitions() {
+    let values: [Double] = [-2, -0.5, 0, 0.5, 3]
+    let vector = SIMD4<Double>(-2, -0.5, 0, 3)
+    #expect(values.map(\.torchSign) == [-1, -1, 0, 1, 1])
+    #expect(values.map(\.absoluteValue) == [2, 0.5, 0, 0.5, 3])
+    #expect(vector.torchSign == SIMD4(-1, -1, 0, 1))
+    #expect(vector.absoluteValue == SIMD4(2, 0.5, 0, 3))
+    #expect(SIMD4<Double>.maximum(vector, SIMD4(repeating: 0)) == SIMD4(0, 0, 0, 3))
+    #expect(vector.clamped(SIMD4(repeating: -1), SIMD4(repeating: 1)) == SIMD4(-1, -0.5, 0, 1))
+    #expect(Double(2).lerp(to: 4, weight: 0.25) == 2.5)
+    #expect(Double(2).lerp(to: 4, weight: 0.75) == 3.5)
+  }
+}
