@@ -116,3 +116,34 @@ public struct HyperparameterCheck {
     try unitInterval(betas.1, "betas[1]")
   }
 }
+
+/// Hyperparameters whose momentum-like value is the first of `betas` (the Adam family).
+public protocol BetasHyperparameters: Hyperparameters {
+  /// The decay rates of the first and second moments.
+  var betas: (Double, Double) { get set }
+}
+
+extension BetasHyperparameters {
+  /// The first beta.
+  public var momentumLike: Double? {
+    get { betas.0 }
+    set { if let newValue { betas.0 = newValue } }
+  }
+
+  /// Equal when every hyperparameter is (tuples are not `Equatable`).
+  public static func == (lhs: Self, rhs: Self) -> Bool { lhs.entries == rhs.entries }
+}
+
+/// Hyperparameters with a `momentum` factor (SGD, RMSprop).
+public protocol MomentumHyperparameters: Hyperparameters {
+  /// The momentum factor.
+  var momentum: Double { get set }
+}
+
+extension MomentumHyperparameters {
+  /// The momentum.
+  public var momentumLike: Double? {
+    get { momentum }
+    set { if let newValue { momentum = newValue } }
+  }
+}

@@ -37,6 +37,12 @@ public protocol ElementwiseAlgorithm: OptimizerAlgorithm {
   func update<L: Lane>(_ slots: inout LaneSlots<L>) where L.Scalar == Scalar
 }
 
+extension OptimizerAlgorithm {
+  /// State is created at a parameter's first step with a gradient, as most of PyTorch's
+  /// optimizers do.
+  public static var createsStateEagerly: Bool { false }
+}
+
 extension ElementwiseAlgorithm {
   /// Computes the step's constants, then runs ``update(_:)`` over every element.
   public static func update(

@@ -57,8 +57,6 @@ public struct ASGDHyperparameters: Hyperparameters {
 public struct ASGDUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"ASGD"`.
   public static var name: String { "ASGD" }
-  /// State is created at a parameter's first step.
-  public static var createsStateEagerly: Bool { false }
 
   /// `ax` zeros, `eta` the learning rate, `mu` 1.
   public static func initialState(for parameter: Parameter<Scalar>, _ settings: ASGDHyperparameters)

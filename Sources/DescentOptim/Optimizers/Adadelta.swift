@@ -55,8 +55,6 @@ public struct AdadeltaHyperparameters: Hyperparameters {
 public struct AdadeltaUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"Adadelta"`.
   public static var name: String { "Adadelta" }
-  /// State is created at a parameter's first step.
-  public static var createsStateEagerly: Bool { false }
 
   /// `square_avg` and `acc_delta`, zeros.
   public static func initialState(

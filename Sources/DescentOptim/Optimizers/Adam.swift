@@ -1,7 +1,7 @@
 import DescentTensor
 
 /// Adam's (and AdamW's) hyperparameters, with PyTorch's Adam defaults.
-public struct AdamHyperparameters: Hyperparameters {
+public struct AdamHyperparameters: BetasHyperparameters {
   /// The learning rate (default 0.001).
   public var lr = 0.001
   /// The decay rates of the first and second moments (default (0.9, 0.999)).
@@ -64,15 +64,6 @@ public struct AdamHyperparameters: Hyperparameters {
       "decoupledWeightDecay": .flag(decoupledWeightDecay), "maximize": .flag(maximize),
     ]
   }
-
-  /// The first beta.
-  public var momentumLike: Double? {
-    get { betas.0 }
-    set { if let newValue { betas.0 = newValue } }
-  }
-
-  /// Equal when every hyperparameter is.
-  public static func == (lhs: Self, rhs: Self) -> Bool { lhs.entries == rhs.entries }
 }
 
 /// Adam, as `torch.optim.Adam` (single-tensor path): moments `m`, `v`; with AMSGrad
@@ -80,8 +71,6 @@ public struct AdamHyperparameters: Hyperparameters {
 public struct AdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"Adam"`.
   public static var name: String { "Adam" }
-  /// State is created at a parameter's first step.
-  public static var createsStateEagerly: Bool { false }
 
   /// `exp_avg`, `exp_avg_sq` and, with AMSGrad, `max_exp_avg_sq`, all zeros.
   public static func initialState(for parameter: Parameter<Scalar>, _ settings: AdamHyperparameters)

@@ -1,7 +1,7 @@
 import DescentTensor
 
 /// Adamax's hyperparameters, with PyTorch's defaults.
-public struct AdamaxHyperparameters: Hyperparameters {
+public struct AdamaxHyperparameters: BetasHyperparameters {
   /// The learning rate (default 0.002).
   public var lr = 0.002
   /// The decay rates of the first moment and the infinity norm (default (0.9, 0.999)).
@@ -48,15 +48,6 @@ public struct AdamaxHyperparameters: Hyperparameters {
       "weightDecay": .number(weightDecay), "maximize": .flag(maximize),
     ]
   }
-
-  /// The first beta.
-  public var momentumLike: Double? {
-    get { betas.0 }
-    set { if let newValue { betas.0 = newValue } }
-  }
-
-  /// Equal when every hyperparameter is.
-  public static func == (lhs: Self, rhs: Self) -> Bool { lhs.entries == rhs.entries }
 }
 
 /// Adamax, as `torch.optim.Adamax`: `m = lerp(m, g, 1 - beta1)`;
@@ -64,8 +55,6 @@ public struct AdamaxHyperparameters: Hyperparameters {
 public struct AdamaxUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"Adamax"`.
   public static var name: String { "Adamax" }
-  /// State is created at a parameter's first step.
-  public static var createsStateEagerly: Bool { false }
 
   /// `exp_avg` and `exp_inf`, zeros.
   public static func initialState(

@@ -1,7 +1,7 @@
 import DescentTensor
 
 /// NAdam's hyperparameters, with PyTorch's defaults.
-public struct NAdamHyperparameters: Hyperparameters {
+public struct NAdamHyperparameters: BetasHyperparameters {
   /// The learning rate (default 0.002).
   public var lr = 0.002
   /// The decay rates of the first and second moments (default (0.9, 0.999)).
@@ -57,15 +57,6 @@ public struct NAdamHyperparameters: Hyperparameters {
       "decoupledWeightDecay": .flag(decoupledWeightDecay), "maximize": .flag(maximize),
     ]
   }
-
-  /// The first beta.
-  public var momentumLike: Double? {
-    get { betas.0 }
-    set { if let newValue { betas.0 = newValue } }
-  }
-
-  /// Equal when every hyperparameter is.
-  public static func == (lhs: Self, rhs: Self) -> Bool { lhs.entries == rhs.entries }
 }
 
 /// NAdam, as `torch.optim.NAdam`: Adam's moments with the momentum schedule `mu_t`, its running
@@ -75,8 +66,6 @@ public struct NAdamHyperparameters: Hyperparameters {
 public struct NAdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"NAdam"`.
   public static var name: String { "NAdam" }
-  /// State is created at a parameter's first step.
-  public static var createsStateEagerly: Bool { false }
 
   /// `exp_avg` and `exp_avg_sq` zeros, `mu_product` 1.
   public static func initialState(

@@ -1,7 +1,7 @@
 import DescentTensor
 
 /// RAdam's hyperparameters, with PyTorch's defaults.
-public struct RAdamHyperparameters: Hyperparameters {
+public struct RAdamHyperparameters: BetasHyperparameters {
   /// The learning rate (default 0.001).
   public var lr = 0.001
   /// The decay rates of the first and second moments (default (0.9, 0.999)).
@@ -52,15 +52,6 @@ public struct RAdamHyperparameters: Hyperparameters {
       "maximize": .flag(maximize),
     ]
   }
-
-  /// The first beta.
-  public var momentumLike: Double? {
-    get { betas.0 }
-    set { if let newValue { betas.0 = newValue } }
-  }
-
-  /// Equal when every hyperparameter is.
-  public static func == (lhs: Self, rhs: Self) -> Bool { lhs.entries == rhs.entries }
 }
 
 /// RAdam, as `torch.optim.RAdam`: Adam's moments; with `rho_t` the length of the approximated
@@ -69,8 +60,6 @@ public struct RAdamHyperparameters: Hyperparameters {
 public struct RAdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"RAdam"`.
   public static var name: String { "RAdam" }
-  /// State is created at a parameter's first step.
-  public static var createsStateEagerly: Bool { false }
 
   /// `exp_avg` and `exp_avg_sq`, zeros.
   public static func initialState(

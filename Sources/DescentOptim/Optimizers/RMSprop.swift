@@ -1,7 +1,7 @@
 import DescentTensor
 
 /// RMSprop's hyperparameters, with PyTorch's defaults.
-public struct RMSpropHyperparameters: Hyperparameters {
+public struct RMSpropHyperparameters: MomentumHyperparameters {
   /// The learning rate (default 0.01).
   public var lr = 0.01
   /// The smoothing constant of the squared-gradient average (default 0.99).
@@ -55,12 +55,6 @@ public struct RMSpropHyperparameters: Hyperparameters {
       "centered": .flag(centered), "maximize": .flag(maximize),
     ]
   }
-
-  /// The momentum.
-  public var momentumLike: Double? {
-    get { momentum }
-    set { if let newValue { momentum = newValue } }
-  }
 }
 
 /// RMSprop, as `torch.optim.RMSprop`: `v = alpha v + (1 - alpha) g^2`; with `centered`,
@@ -69,8 +63,6 @@ public struct RMSpropHyperparameters: Hyperparameters {
 public struct RMSpropUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"RMSprop"`.
   public static var name: String { "RMSprop" }
-  /// State is created at a parameter's first step.
-  public static var createsStateEagerly: Bool { false }
 
   /// `square_avg`, then `momentum_buffer` (with momentum) and `grad_avg` (when centered), zeros.
   public static func initialState(

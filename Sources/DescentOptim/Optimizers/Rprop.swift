@@ -60,8 +60,6 @@ public struct RpropHyperparameters: Hyperparameters {
 public struct RpropUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"Rprop"`.
   public static var name: String { "Rprop" }
-  /// State is created at a parameter's first step.
-  public static var createsStateEagerly: Bool { false }
 
   /// `prev` zeros and `step_size` filled with the learning rate.
   public static func initialState(

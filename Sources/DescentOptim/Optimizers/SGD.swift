@@ -1,7 +1,7 @@
 import DescentTensor
 
 /// SGD's hyperparameters, with PyTorch's defaults.
-public struct SGDHyperparameters: Hyperparameters {
+public struct SGDHyperparameters: MomentumHyperparameters {
   /// The learning rate (default 0.001).
   public var lr = 0.001
   /// The momentum factor (default 0: no momentum buffer).
@@ -56,12 +56,6 @@ public struct SGDHyperparameters: Hyperparameters {
       "maximize": .flag(maximize),
     ]
   }
-
-  /// The momentum.
-  public var momentumLike: Double? {
-    get { momentum }
-    set { if let newValue { momentum = newValue } }
-  }
 }
 
 /// Stochastic gradient descent with optional (Nesterov) momentum, as `torch.optim.SGD`:
@@ -70,8 +64,6 @@ public struct SGDHyperparameters: Hyperparameters {
 public struct SGDUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"SGD"`.
   public static var name: String { "SGD" }
-  /// State is created at a parameter's first step.
-  public static var createsStateEagerly: Bool { false }
 
   /// No buffers until the first step with momentum (PyTorch's `momentum_buffer` is `None`).
   public static func initialState(for parameter: Parameter<Scalar>, _ settings: SGDHyperparameters)
