@@ -1,0 +1,116 @@
+import DescentData
+import DescentNN
+import DescentOptim
+import DescentTensor
+import Foundation
+
+/// Where a comparison is: which optimizer, epoch and batch, and the running training loss.
+public struct ComparisonProgress: Sendable {
+  /// The optimizer being trained (its legend text).
+  public var optimizer: String
+  /// Its position among the optimizers compared, from 1.
+  public var optimizerIndex: Int
+  /// How many optimizers are compared.
+  public var optimizerCount: Int
+  /// The epoch being trained, from 1.
+  public var epoch: Int
+  /// Number of epochs per optimizer.
+  public var epochs: Int
+  /// Batches done in this epoch.
+  public var batch: Int
+  /// Batches per epoch.
+  public var batchCount: Int
+  /// Mean training loss over the epoch's batches so far.
+  public var loss: Double
+  /// Training samples per second in this epoch so far.
+  public var samplesPerSecond: Double
+}
+
+/// What one optimizer gave in a comparison.
+public struct ComparisonRun: Sendable {
+  /// The optimizer, with its learning rate.
+  public var recipe: OptimizerRecipe
+  /// Per-epoch training and test results.
+  public var epochs: [EpochReport]
+
+  /// Mean training loss of the last epoch.
+  public var finalTrainLoss: Double { epochs.last?.train.loss ?? .nan }
+  /// Test accuracy after the last epoch.
+  public var testAccuracy: Double { epochs.last?.test.accuracy ?? .nan }
+  /// Mean wall-clock seconds of training per epoch.
+  public var secondsPerEpoch: Double {
+    epochs.isEmpty ? .nan : epochs.map(\.seconds).reduce(0, +) / Double(epochs.count)
+  }
+}
+
+/// Trains the digits MLP with several optimizers from the same initial weights over the same
+/// batches, so that only the optimizer differs.
+public struct OptimizerComparison {
+  /// The training samples.
+  public var train: Dataset<Float>
+  /// The held-out samples accuracy is measured on.
+  public var test: Dataset<Float>
+  /// Passes over the training set per optimizer.
+  public var epochs: Int
+  /// Samples per mini-batch.
+  public var batchSize: Int
+  /// Seed of the initial weights and of the batch order.
+  public var seed: UInt64
+
+  /// A comparison over `train` and `test`.
+  ///
+  /// - Throws: ``DataError`` when `batchSize` is not positive.
+  public init(
+    train: Dataset<Float>, test: Dataset<Float>, epochs: Int, batchSize: Int, seed: UInt64
+  ) throws {
+    guard batchSize > 0 else { throw DataError.batchSize(batchSize) }
+    self.train = train
+    self.test = test
+    self.epochs = max(0, epochs)
+    self.batchSize = batchSize
+    self.seed = seed
+  }
+
+  /// A learning rate with which `recipe` trains the digits MLP well in about ten epochs.
+  public static func defaultLR(for recipe: OptimizerRecipe) -> Double {
+    let table: [String: Double] = [
+      "SGD": 0.1, "Momentum": 0.01, "Nesterov": 0.01, "AdaGrad": 0.05, "Adagrad": 0.05,
+      "Adadelta": 1, "ASGD": 0.1, "Rprop": 0.001, "Adafactor": 0.01,
+    ]
+    return table[recipe.label] ?? 0.001
+  }
+
+  /// Trains a fresh model (the same initial weights for every call) with `recipe`, reporting
+  /// progress after every batch.
+  ///
+  /// - Throws: ``OptimizerError`` when the optimizer cannot be built.
+  public func run(
+    _ recipe: OptimizerRecipe, index: Int = 1, of count: Int = 1,
+    progress: (ComparisonProgress) -> Void = { _ in }
+  ) throws -> ComparisonRun {
+    let model = DigitsMLP.make(seed: seed, as: Float.self)
+    let optimizer = try recipe.make(model.parameters())
+    let loader = try BatchLoader(train, batchSize: batchSize, seed: seed)
+    let trainer = Trainer(model: model, optimizer: optimizer, loader: loader)
+    var reports: [EpochReport] = []
+    for epoch in stride(from: 1, through: epochs, by: 1) {
+      let started = Date()
+      var (sum, seen) = (0.0, 0)
+      let fit = trainer.trainEpoch { batch, loss in
+        sum += loss
+        seen += 1
+        let elapsed = max(Date().timeIntervalSince(started), 1e-9)
+        progress(
+          ComparisonProgress(
+            optimizer: recipe.legendText, optimizerIndex: index, optimizerCount: count,
+            epoch: epoch, epochs: epochs, batch: batch + 1, batchCount: loader.batchCount,
+            loss: sum / Double(seen),
+            samplesPerSecond: Double(min((batch + 1) * batchSize, train.count)) / elapsed))
+      }
+      let seconds = Date().timeIntervalSince(started)
+      reports.append(
+        EpochReport(epoch: epoch, train: fit, test: trainer.evaluate(test), seconds: seconds))
+    }
+    return ComparisonRun(recipe: recipe, epochs: reports)
+  }
+}
