@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct CheckpointResumeTests {
   /// 10 steps, save, load into fresh objects, 10 more == 20 straight, bit for bit.
-  @Test(arguments: everyOptimizer)
+  @Test(arguments: everyOptimizer + everyCatalogOptimizer)
   func resumingIsExact(optimizerCase: OptimizerCase) throws {
     let folder = try checkpointFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

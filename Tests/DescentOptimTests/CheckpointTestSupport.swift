@@ -50,7 +50,20 @@ let everyOptimizer: [OptimizerCase] = [
   OptimizerCase(description: "RAdam") { try RAdam($0) },
   OptimizerCase(description: "ASGD") { try ASGD($0, lr: 0.05, t0: 3) },
   OptimizerCase(description: "Rprop") { try Rprop($0) },
+  OptimizerCase(description: "Adafactor") { try Adafactor($0, weightDecay: 0.01) },
 ]
+
+/// Every optimizer the catalog builds by name (what the command line offers), with its defaults.
+let everyCatalogOptimizer: [OptimizerCase] = OptimizerCatalog.names.map { name in
+  OptimizerCase(description: "catalog \(name)") { parameters in
+    let optimizer = try OptimizerCatalog.make(
+      name, groups: [ParameterGroup(parameters)], options: [:])
+    guard let resumable = optimizer as? any ResumableOptimizer else {
+      throw CheckpointError.missingPart("checkpoint support in \(name)")
+    }
+    return resumable
+  }
+}
 
 /// One training run: a model, an optimizer, a scheduler, an EMA, and the data generator.
 struct CheckpointRun {

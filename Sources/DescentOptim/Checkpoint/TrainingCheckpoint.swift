@@ -94,10 +94,14 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
             index: index, step: record.step, shape: record.shape, bufferOrder: record.bufferOrder,
             scalars: record.scalars))
         for buffer in record.bufferOrder {
+          // Factored buffers (Adafactor's row and column variances) are not of the
+          // parameter's shape: they are stored flat.
+          let values = record.buffers[buffer] ?? []
+          let shape = values.count == record.shape.reduce(1, *) ? record.shape : [values.count]
           archive.entries.append(
             .init(
-              name: "optimizer.\(index).\(buffer)", shape: record.shape,
-              values: .init(record.buffers[buffer] ?? [], preferring: Scalar.self)))
+              name: "optimizer.\(index).\(buffer)", shape: shape,
+              values: .init(values, preferring: Scalar.self)))
         }
       }
       manifest.optimizer = .init(
@@ -203,9 +207,6 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
         let name = "optimizer.\(record.index).\(buffer)"
         guard let entry = archive[name] else {
           throw CheckpointError.corrupted(path: path, reason: "tensor '\(name)' is missing")
-        }
-        guard entry.shape == record.shape else {
-          throw CheckpointError.shape(name: name, checkpoint: entry.shape, expected: record.shape)
         }
         buffers[buffer] = entry.values.doubles
       }
