@@ -68,9 +68,12 @@ import Testing
     badHyperparameter.paramGroups[0].hyperparameters["lr"] = .number(-1)
     var unknownIndex = good
     unknownIndex.state[7] = good.state[0]
+    var missingHyperparameter = good
+    missingHyperparameter.paramGroups[0].hyperparameters["betas"] = nil
 
     for bad in [
       extraGroup, missingParameter, shortBuffer, wrongShape, badHyperparameter, unknownIndex,
+      missingHyperparameter,
     ] {
       #expect(throws: OptimizerError.self) { try optimizer.loadStateDict(bad) }
       #expect(optimizer.stateDict() == good)

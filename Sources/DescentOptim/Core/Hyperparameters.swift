@@ -48,8 +48,7 @@ public struct HyperparameterReader {
 
   private func value(_ name: String) throws -> HyperparameterValue {
     guard let value = entries[name] else {
-      throw OptimizerError.wrongHyperparameterType(
-        optimizer: optimizer, name: name, expected: "given (it is missing)")
+      throw OptimizerError.missingHyperparameter(optimizer: optimizer, name: name)
     }
     return value
   }

@@ -4,6 +4,8 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
   case invalidHyperparameter(optimizer: String, name: String, value: String, requirement: String)
   /// A hyperparameter name the optimizer does not have (for example in a group's overrides).
   case unknownHyperparameter(optimizer: String, name: String)
+  /// A hyperparameter absent from a complete set (a state dict's group, for example).
+  case missingHyperparameter(optimizer: String, name: String)
   /// A hyperparameter given with the wrong kind of value (a number where a flag is expected...).
   case wrongHyperparameterType(optimizer: String, name: String, expected: String)
   /// A parameter group without parameters.
@@ -22,6 +24,8 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
       return "\(optimizer): invalid \(name) \(value): it must be \(requirement)"
     case .unknownHyperparameter(let optimizer, let name):
       return "\(optimizer): unknown hyperparameter '\(name)'"
+    case .missingHyperparameter(let optimizer, let name):
+      return "\(optimizer): hyperparameter '\(name)' is missing"
     case .wrongHyperparameterType(let optimizer, let name, let expected):
       return "\(optimizer): hyperparameter '\(name)' must be \(expected)"
     case .emptyParameterList(let optimizer, let group):
