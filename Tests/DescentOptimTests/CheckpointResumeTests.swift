@@ -82,4 +82,29 @@ import Testing
     #expect(header["optimizer.0.exp_avg"] != nil)
     #expect(header["averaging.fc2.bias"] != nil)
   }
+
+  /// ReduceLROnPlateau starts with `best = inf`: non-finite numbers survive the JSON metadata.
+  @Test func plateauSchedulerWithInfiniteBestRoundTrips() throws {
+    let folder = try checkpointFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("plateau.safetensors")
+    let model = CheckpointNet(seed: 1)
+    let sgd = try SGD(model.parameters(), lr: 0.1)
+    let plateau = try ReduceLROnPlateau(sgd, patience: 1)
+    try TrainingCheckpoint(model: model, optimizer: sgd, scheduler: plateau).save(to: file)
+    let other = CheckpointNet(seed: 2)
+    let otherSGD = try SGD(other.parameters(), lr: 0.5)
+    let otherPlateau = try ReduceLROnPlateau(otherSGD, patience: 1)
+    otherPlateau.step(metric: 3)
+    try TrainingCheckpoint(model: other, optimizer: otherSGD, scheduler: otherPlateau).load(
+      from: file)
+    #expect(otherPlateau.stateDict() == plateau.stateDict())
+    #expect(otherSGD.learningRate(ofGroup: 0) == 0.1)
+    for metric in [5.0, 4, 4, 4, 4] {
+      plateau.step(metric: metric)
+      otherPlateau.step(metric: metric)
+    }
+    #expect(otherSGD.learningRate(ofGroup: 0) == sgd.learningRate(ofGroup: 0))
+    #expect(otherPlateau.stateDict() == plateau.stateDict())
+  }
 }
