@@ -74,10 +74,10 @@ public struct OptimizerComparison {
   /// A learning rate with which `recipe` trains the digits MLP well in about ten epochs.
   public static func defaultLR(for recipe: OptimizerRecipe) -> Double {
     let table: [String: Double] = [
-      "SGD": 0.1, "Momentum": 0.01, "Nesterov": 0.01, "AdaGrad": 0.05, "Adagrad": 0.05,
-      "Adadelta": 1, "ASGD": 0.1, "Rprop": 0.001, "Adafactor": 0.01,
+      "SGD": 0.2, "Momentum": 0.03, "Nesterov": 0.03, "AdaGrad": 0.1, "Adadelta": 2,
+      "RMSprop": 0.002, "Adam": 0.003, "ASGD": 0.2, "Rprop": 0.001, "Adafactor": 0.01,
     ]
-    return table[recipe.label] ?? 0.001
+    return table[recipe.label] ?? 0.002
   }
 
   /// Trains a fresh model (the same initial weights for every call) with `recipe`, reporting

@@ -57,16 +57,31 @@ public struct PathRunner: Sendable {
     let table: [String: Double]
     switch surface {
     case .rosenbrock:
-      table = ["SGD": 1e-3, "Momentum": 2e-4, "Nesterov": 2e-4, "AdaGrad": 0.5, "Adadelta": 1]
+      table = [
+        "SGD": 1e-3, "Momentum": 1e-3, "Nesterov": 1e-3, "AdaGrad": 1, "Adadelta": 1,
+        "RMSprop": 0.01, "Adam": 0.1,
+      ]
     case .beale:
-      table = ["SGD": 0.01, "Momentum": 1e-3, "Nesterov": 1e-3, "AdaGrad": 0.5, "Adadelta": 1]
+      table = [
+        "SGD": 0.01, "Momentum": 2e-3, "Nesterov": 2e-3, "AdaGrad": 1, "Adadelta": 1,
+        "RMSprop": 0.02, "Adam": 0.05,
+      ]
     case .saddle:
-      table = ["SGD": 0.05, "Momentum": 0.01, "Nesterov": 0.01, "AdaGrad": 0.5, "Adadelta": 1]
+      table = [
+        "SGD": 0.05, "Momentum": 5e-3, "Nesterov": 5e-3, "AdaGrad": 0.2, "Adadelta": 1,
+        "RMSprop": 5e-3, "Adam": 0.01,
+      ]
     case .himmelblau:
-      table = ["SGD": 0.005, "Momentum": 1e-3, "Nesterov": 1e-3, "AdaGrad": 0.5, "Adadelta": 1]
+      table = [
+        "SGD": 1e-3, "Momentum": 2e-4, "Nesterov": 2e-4, "AdaGrad": 0.2, "Adadelta": 1,
+        "RMSprop": 0.01, "Adam": 0.05,
+      ]
     case .quadratic:
-      table = ["SGD": 0.05, "Momentum": 0.01, "Nesterov": 0.01, "AdaGrad": 0.5, "Adadelta": 1]
+      table = [
+        "SGD": 0.01, "Momentum": 5e-3, "Nesterov": 5e-3, "AdaGrad": 0.2, "Adadelta": 1,
+        "RMSprop": 0.01, "Adam": 0.05,
+      ]
     }
-    return table[recipe.label] ?? 0.05
+    return table[recipe.label] ?? 0.01
   }
 }

@@ -1,0 +1,124 @@
+import ArgumentParser
+import DescentData
+import DescentPlot
+import DescentTraining
+import Foundation
+
+/// `descent compare`: the digits MLP trained with several optimizers from the same start.
+struct CompareCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "compare",
+    abstract:
+      "Train the digits MLP with several optimizers from the same weights and batches; plot the curves."
+  )
+
+  @Option(
+    help: ArgumentHelp(
+      "Comma-separated optimizers, each optionally name=lr (e.g. sgd=0.1,momentum,adam=0.002).",
+      valueName: "list"))
+  var optimizers = "sgd,momentum,nesterov,adagrad,adadelta,rmsprop,adam"
+
+  @Option(help: "Passes over the training set per optimizer.")
+  var epochs = 10
+
+  @Option(name: .customLong("batch-size"), help: "Samples per mini-batch.")
+  var batchSize = 32
+
+  @Option(help: "Seed of the initial weights, the split and the batch order.")
+  var seed: UInt64 = 0
+
+  @Option(help: "Figure file; the format comes from the extension (.png, .svg, .pdf).")
+  var output = "compare.png"
+
+  func validate() throws {
+    guard (1...10_000).contains(epochs) else {
+      throw ValidationError("--epochs must be in 1...10000, got \(epochs)")
+    }
+    guard batchSize > 0 else {
+      throw ValidationError("--batch-size must be positive, got \(batchSize)")
+    }
+  }
+
+  func run() throws {
+    let destination = try OutputPath(output)
+    let recipes = try OptimizerRecipe.list(optimizers).map {
+      $0.withDefaultLR(OptimizerComparison.defaultLR(for: $0))
+    }
+    let (train, test) = try Digits.load(as: Float.self).split(testFraction: 0.2, seed: seed)
+    let comparison = try OptimizerComparison(
+      train: train, test: test, epochs: epochs, batchSize: batchSize, seed: seed)
+    print(
+      "digits MLP 64-100-10: \(train.count) training, \(test.count) test samples; \(epochs) epochs, batch \(batchSize)"
+    )
+    let progress = ProgressLine()
+    var runs: [ComparisonRun] = []
+    for (index, recipe) in recipes.enumerated() {
+      let run = try comparison.run(recipe, index: index + 1, of: recipes.count) { state in
+        progress.update(Self.fraction(state), Self.status(state))
+        if !progress.isTerminal, state.batch == state.batchCount {
+          print(Self.status(state))
+        }
+      }
+      progress.finish()
+      runs.append(run)
+    }
+    print(Self.table(runs))
+    try destination.write(Self.figure(runs, batchSize: batchSize))
+  }
+
+  /// How much of the whole comparison is done.
+  static func fraction(_ state: ComparisonProgress) -> Double {
+    let perOptimizer = Double(state.epochs * state.batchCount)
+    let done = Double((state.epoch - 1) * state.batchCount + state.batch)
+    return (Double(state.optimizerIndex - 1) + done / perOptimizer) / Double(state.optimizerCount)
+  }
+
+  /// `[2/7] Momentum (lr 0.01)  epoch 3/10  loss 0.1234  51234 samples/s`.
+  static func status(_ state: ComparisonProgress) -> String {
+    "[\(state.optimizerIndex)/\(state.optimizerCount)] \(state.optimizer)  "
+      + String(
+        format: "epoch %d/%d  loss %.4f  %.0f samples/s", state.epoch, state.epochs, state.loss,
+        state.samplesPerSecond)
+  }
+
+  /// Final training loss, test accuracy and time per epoch of each optimizer.
+  static func table(_ runs: [ComparisonRun]) -> String {
+    let width = max(9, runs.map(\.recipe.legendText.count).max() ?? 0)
+    func pad(_ text: String) -> String {
+      text.padding(toLength: width, withPad: " ", startingAt: 0)
+    }
+    var lines = [pad("optimizer") + "   train loss   test accuracy   ms/epoch"]
+    for run in runs {
+      lines.append(
+        pad(run.recipe.legendText)
+          + String(
+            format: "  %11.4f  %14.2f%%  %9.1f", run.finalTrainLoss, 100 * run.testAccuracy,
+            1000 * run.secondsPerEpoch))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Two panels: training loss per epoch (log scale) and test accuracy per epoch.
+  static func figure(_ runs: [ComparisonRun], batchSize: Int) -> Figure {
+    var loss = Panel(title: "training loss", xLabel: "epoch", yLabel: "cross-entropy")
+    loss.yScale = .log
+    loss.legend = .hidden
+    var accuracy = Panel(title: "test accuracy", xLabel: "epoch", yLabel: "accuracy (%)")
+    accuracy.legend = .outsideRight
+    for (index, run) in runs.enumerated() {
+      let colour = Color.tab10[index % Color.tab10.count]
+      let epochs = run.epochs.map { Double($0.epoch) }
+      loss.line(
+        x: epochs, y: run.epochs.map(\.train.loss), label: run.recipe.legendText, color: colour)
+      accuracy.line(
+        x: epochs, y: run.epochs.map { 100 * $0.test.accuracy }, label: run.recipe.legendText,
+        color: colour)
+    }
+    var figure = Figure(width: 1200, height: 480, rows: 1, columns: 2)
+    figure.title =
+      "Digits MLP, batch \(batchSize): the same weights and batches for every optimizer"
+    figure[0, 0] = loss
+    figure[0, 1] = accuracy
+    return figure
+  }
+}

@@ -1,0 +1,172 @@
+import ArgumentParser
+import DescentPlot
+import DescentTraining
+import Foundation
+
+/// `descent paths`: optimizers' routes on a 2-D test function, drawn over its contours.
+struct PathsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "paths",
+    abstract: "Draw the paths of optimizers on a 2-D test function over its contour lines.")
+
+  @Option(
+    help: ArgumentHelp(
+      "The function: \(TestSurface.allCases.map(\.rawValue).joined(separator: ", ")).",
+      valueName: "name"))
+  var function = "rosenbrock"
+
+  @Option(
+    help: ArgumentHelp(
+      "Comma-separated optimizers, each optionally name=lr (e.g. sgd=0.001,momentum,adam=0.05).",
+      valueName: "list"))
+  var optimizers = "sgd,momentum,nesterov,adagrad,adadelta,rmsprop,adam"
+
+  @Option(help: "Number of steps.")
+  var steps = 500
+
+  @Option(help: ArgumentHelp("Start point (default: the function's usual one).", valueName: "x,y"))
+  var start: String?
+
+  @Option(help: "Figure file; the format comes from the extension (.png, .svg, .pdf).")
+  var output = "paths.png"
+
+  func validate() throws {
+    guard (0...1_000_000).contains(steps) else {
+      throw ValidationError("--steps must be in 0...1000000, got \(steps)")
+    }
+  }
+
+  func run() throws {
+    let destination = try OutputPath(output)
+    let surface = try Self.surface(function)
+    let recipes = try OptimizerRecipe.list(optimizers)
+    let from = try start.map(Self.point) ?? surface.defaultStart
+    let paths = try Self.paths(on: surface, recipes: recipes, from: from, steps: steps)
+    print(Self.table(paths, on: surface))
+    try destination.write(try Self.figure(paths, on: surface, steps: steps))
+  }
+
+  /// The surface named `name` (any case).
+  static func surface(_ name: String) throws -> TestSurface {
+    guard let surface = TestSurface(rawValue: name.lowercased()) else {
+      throw ValidationError(
+        "unknown function '\(name)'; choose from "
+          + TestSurface.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    return surface
+  }
+
+  /// `"x,y"` as a finite point.
+  static func point(_ text: String) throws -> PlanePoint {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+    guard parts.count == 2 else {
+      throw CommandError.malformedOption(option: "--start", text: text, expected: "x,y")
+    }
+    return PlanePoint(
+      x: try finiteNumber(String(parts[0]), option: "--start"),
+      y: try finiteNumber(String(parts[1]), option: "--start"))
+  }
+
+  /// Each recipe's path, with the surface's default learning rate where none was given.
+  static func paths(
+    on surface: TestSurface, recipes: [OptimizerRecipe], from start: PlanePoint, steps: Int
+  ) throws -> [OptimizerPath] {
+    let runner = PathRunner(surface: surface, steps: steps)
+    return try recipes.map {
+      try runner.run($0.withDefaultLR(runner.defaultLR(for: $0)), from: start)
+    }
+  }
+
+  /// Final loss and distance to the nearest minimum of each path.
+  static func table(_ paths: [OptimizerPath], on surface: TestSurface) -> String {
+    let width = max(9, paths.map(\.recipe.legendText.count).max() ?? 0)
+    func pad(_ text: String) -> String {
+      text.padding(toLength: width, withPad: " ", startingAt: 0)
+    }
+    var lines = [pad("optimizer") + "   steps     final loss   distance to minimum"]
+    for path in paths {
+      let note = path.end.isFinite && path.finalLoss.isFinite ? "" : "  (diverged)"
+      lines.append(
+        pad(path.recipe.legendText)
+          + String(
+            format: "  %6d  %13.6g  %20.6g", path.points.count - 1, path.finalLoss,
+            surface.distanceToNearestMinimum(path.end)) + note)
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// The contour plot with every path, its end, the start and the minima.
+  static func figure(_ paths: [OptimizerPath], on surface: TestSurface, steps: Int) throws
+    -> Figure
+  {
+    let region = Self.region(surface, including: paths.first?.points.first)
+    let columns = 240
+    let xs = (0...columns).map {
+      region.x.lowerBound + (region.x.upperBound - region.x.lowerBound) * Double($0)
+        / Double(columns)
+    }
+    let ys = (0...columns).map {
+      region.y.lowerBound + (region.y.upperBound - region.y.lowerBound) * Double($0)
+        / Double(columns)
+    }
+    let zs = ys.map { y in xs.map { x in surface.value(x, y) } }
+    let top = zs.joined().filter(\.isFinite).max() ?? 1
+    var panel = Panel(
+      title: "\(surface.rawValue): \(steps) steps", xLabel: "x", yLabel: "y")
+    panel.xLimits = region.x
+    panel.yLimits = region.y
+    panel.legend = .outsideRight
+    panel.showsColorbar = false
+    panel.contour(
+      x: xs, y: ys, z: zs,
+      levels: try logSpacedLevels(min: max(top * 1e-7, 1e-3), max: top, count: 18), opacity: 0.55)
+    for (index, path) in paths.enumerated() {
+      let colour = Color.tab10[index % Color.tab10.count]
+      let finite = Self.drawable(path.points, in: region)
+      panel.line(
+        x: finite.map(\.x), y: finite.map(\.y), label: path.recipe.legendText, color: colour,
+        width: 2)
+      if let end = finite.last, region.x.contains(end.x), region.y.contains(end.y) {
+        panel.marker(x: end.x, y: end.y, shape: .cross, color: colour, size: 11)
+      }
+    }
+    if let start = paths.first?.points.first {
+      panel.marker(x: start.x, y: start.y, shape: .circle, label: "start", color: .black, size: 11)
+    }
+    panel.marker(
+      x: surface.minima.map(\.x), y: surface.minima.map(\.y), shape: .star, label: "minimum",
+      color: .gold, size: 18)
+    var figure = Figure(width: 1000, height: 700)
+    figure[0, 0] = panel
+    return figure
+  }
+
+  /// The leading part of `points` that stays finite and within ten region-widths of the region:
+  /// a path that runs away is drawn until it leaves the picture for good.
+  static func drawable(
+    _ points: [PlanePoint], in region: (x: ClosedRange<Double>, y: ClosedRange<Double>)
+  )
+    -> [PlanePoint]
+  {
+    let reach =
+      10 * max(region.x.upperBound - region.x.lowerBound, region.y.upperBound - region.y.lowerBound)
+    let near = { (point: PlanePoint) in
+      point.isFinite && abs(point.x - region.x.lowerBound) <= reach
+        && abs(point.y - region.y.lowerBound) <= reach
+    }
+    return Array(points.prefix { near($0) })
+  }
+
+  /// The surface's usual region, widened to contain `start`.
+  static func region(_ surface: TestSurface, including start: PlanePoint?)
+    -> (x: ClosedRange<Double>, y: ClosedRange<Double>)
+  {
+    var (x, y) = surface.region
+    if let start, start.isFinite {
+      let margin = 0.1 * max(x.upperBound - x.lowerBound, y.upperBound - y.lowerBound)
+      x = min(x.lowerBound, start.x - margin)...max(x.upperBound, start.x + margin)
+      y = min(y.lowerBound, start.y - margin)...max(y.upperBound, start.y + margin)
+    }
+    return (x, y)
+  }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import DescentOptim
+import DescentPlot
+import DescentTraining
+import Foundation
+
+/// `descent schedule NAME`: a learning-rate scheduler's values over the epochs, drawn.
+struct ScheduleCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "schedule",
+    abstract: "Plot a scheduler's learning rate (and momentum, where it cycles) over the epochs.",
+    discussion: """
+      Options take PyTorch's names: --option step_size=10 --option gamma=0.5. Values are JSON
+      (numbers, true/false, lists like [30,60], objects) or plain words (mode=triangular2).
+      Required options a plot can choose (T_max, max_lr, total_steps, ...) default to the epochs
+      and --lr. ReduceLROnPlateau is fed a metric that never improves.
+      """)
+
+  @Argument(
+    help: ArgumentHelp(
+      "The scheduler: \(ScheduleTrace.schedulerNames.joined(separator: ", ")).", valueName: "name"))
+  var name: String
+
+  @Option(help: "Number of epochs.")
+  var epochs = 100
+
+  @Option(help: "The optimizer's initial learning rate.")
+  var lr = 0.1
+
+  @Option(
+    name: .customLong("option"),
+    help: ArgumentHelp(
+      "A scheduler option with PyTorch's name (repeatable).", valueName: "key=value"))
+  var options: [String] = []
+
+  @Option(help: "Figure file; the format comes from the extension (.png, .svg, .pdf).")
+  var output = "schedule.png"
+
+  func validate() throws {
+    guard (1...1_000_000).contains(epochs) else {
+      throw ValidationError("--epochs must be in 1...1000000, got \(epochs)")
+    }
+    guard lr.isFinite, lr > 0 else {
+      throw ValidationError("--lr must be a finite positive number, got \(lr)")
+    }
+  }
+
+  func run() throws {
+    let destination = try OutputPath(output)
+    let trace = try ScheduleTrace(name, epochs: epochs, lr: lr, options: try Self.parse(options))
+    let shown = trace.options.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.text($0.value))" }
+    print("\(trace.scheduler)(\(shown.joined(separator: ", "))), lr \(lr)")
+    for epoch in Self.sampleEpochs(epochs) {
+      var line = String(format: "epoch %5d  lr %.6g", epoch, trace.learningRates[epoch])
+      if let momenta = trace.momenta { line += String(format: "  momentum %.4g", momenta[epoch]) }
+      print(line)
+    }
+    try destination.write(Self.figure(trace))
+  }
+
+  /// About ten evenly spread epochs, first and last included, for the printed summary.
+  static func sampleEpochs(_ epochs: Int) -> [Int] {
+    let stride = max(1, epochs / 10)
+    var picked = Array(Swift.stride(from: 0, through: epochs, by: stride))
+    if picked.last != epochs { picked.append(epochs) }
+    return picked
+  }
+
+  /// `key=value` texts as scheduler options.
+  static func parse(_ texts: [String]) throws -> [String: JSONValue] {
+    var options: [String: JSONValue] = [:]
+    for text in texts {
+      guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+        throw CommandError.malformedOption(option: "--option", text: text, expected: "key=value")
+      }
+      let key = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
+      let value = String(text[text.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+      options[key] = Self.value(value)
+    }
+    return options
+  }
+
+  /// JSON when the text is JSON, a list of numbers for `1,2,3`, a string otherwise.
+  static func value(_ text: String) -> JSONValue {
+    if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) { return json }
+    let numbers = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    if numbers.count > 1, numbers.allSatisfy({ $0?.isFinite == true }) {
+      return .array(numbers.map { .number($0!) })
+    }
+    return .string(text)
+  }
+
+  /// A short text of an option's value for the printed header.
+  static func text(_ value: JSONValue) -> String {
+    switch value {
+    case .null: return "None"
+    case .bool(let flag): return flag ? "True" : "False"
+    case .number(let number):
+      return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+    case .string(let string): return "'\(string)'"
+    case .array(let items): return "[" + items.map(text).joined(separator: ", ") + "]"
+    case .object(let fields):
+      return "{"
+        + fields.sorted { $0.key < $1.key }.map { "\($0.key): \(text($0.value))" }
+        .joined(separator: ", ") + "}"
+    }
+  }
+
+  /// The learning rate per epoch, and the momentum below it when the schedule cycles it.
+  static func figure(_ trace: ScheduleTrace) -> Figure {
+    let epochs = trace.learningRates.indices.map(Double.init)
+    var rate = Panel(title: "\(trace.scheduler): learning rate", xLabel: "epoch", yLabel: "lr")
+    rate.line(x: epochs, y: trace.learningRates, color: .blue)
+    guard let momenta = trace.momenta else {
+      var figure = Figure(width: 800, height: 450)
+      figure[0, 0] = rate
+      return figure
+    }
+    var momentum = Panel(title: "momentum", xLabel: "epoch", yLabel: "momentum")
+    momentum.line(x: epochs, y: momenta, color: .orange)
+    var figure = Figure(width: 800, height: 760, rows: 2, columns: 1)
+    figure[0, 0] = rate
+    figure[1, 0] = momentum
+    return figure
+  }
+}
