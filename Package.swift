@@ -5,7 +5,7 @@ let package = Package(
   name: "Descent",
   platforms: [.macOS(.v14)],
   products: [
-    .library(name: "Descent", targets: ["DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot", "DescentTraining"]),
+    .library(name: "Descent", targets: ["DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot", "DescentTraining", "DescentDistributed"]),
     .executable(name: "descent", targets: ["descent"]),
   ],
   dependencies: [
@@ -21,11 +21,12 @@ let package = Package(
     .target(name: "DescentData", dependencies: ["DescentTensor"], resources: [.copy("Resources/digits.csv")]),
     .target(name: "DescentPlot", dependencies: ["CCairo"]),
     .target(name: "DescentTraining", dependencies: ["DescentOptim", "DescentData"]),
+    .target(name: "DescentDistributed", dependencies: ["DescentTraining"]),
     .executableTarget(
       name: "descent",
       dependencies: [
         "DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot", "DescentTraining",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "DescentDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
     .testTarget(name: "DescentNNTests", dependencies: ["DescentNN"]),
@@ -33,6 +34,7 @@ let package = Package(
     .testTarget(name: "DescentDataTests", dependencies: ["DescentData", "DescentNN"]),
     .testTarget(name: "DescentTrainingTests", dependencies: ["DescentTraining"]),
     .testTarget(name: "DescentPlotTests", dependencies: ["DescentPlot"]),
+    .testTarget(name: "DescentDistributedTests", dependencies: ["DescentDistributed", "descent"]),
   ],
   swiftLanguageModes: [.v6]
 )

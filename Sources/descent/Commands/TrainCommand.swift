@@ -32,6 +32,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "A CSV file of your own: numeric features, the label in the last column.")
   var data: String?
 
+  @OptionGroup(title: "Distributed training")
+  var parallel: DistributedFlags
+
   @Argument(
     parsing: .allUnrecognized,
     help: "Further hyperparameters of the optimizer as --name value (e.g. --weight-decay 1e-4).")
@@ -45,6 +48,7 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
+    if parallel.distributed { return try runDistributed() }
     let dataset: Dataset<Float> =
       try data.map { try CSVLoader.load(URL(fileURLWithPath: $0)) } ?? Digits.load()
     let (train, test) = dataset.split(testFraction: 0.2, seed: seed)

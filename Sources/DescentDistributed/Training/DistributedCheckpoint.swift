@@ -1,0 +1,76 @@
+import DescentOptim
+import DescentTensor
+import Foundation
+
+extension DataParallelTrainer {
+  /// Writes one consistent checkpoint: rank 0 saves the model, the whole optimizer state
+  /// (gathered from the shards under ZeRO-1, in the unsharded optimizer's structure) and the
+  /// progress, so one process or any number of ranks can resume from it. Collective; every rank
+  /// throws when the write fails.
+  public func saveCheckpoint(to url: URL) throws {
+    let optimizer: any CheckpointableOptimizer
+    if let sharded = shardedOptimizer {
+      optimizer = StateDictSnapshot(name: sharded.name, dict: try sharded.gatheredStateDict())
+    } else {
+      optimizer = try RankAgreement.run("to prepare the checkpoint", over: communicator) {
+        try checkpointable(replicatedOptimizer)
+      }
+    }
+    let progress = TrainingProgress(epoch: stepsDone / batchesPerEpoch, step: stepsDone)
+    try RankAgreement.run("to write checkpoint \(url.path)", over: communicator) {
+      guard communicator.isRoot else { return }
+      let checkpoint = try TrainingCheckpoint<Scalar>(
+        namedParameters: model.namedParameters(), optimizer: optimizer)
+      try checkpoint.save(to: url, progress: progress)
+    }
+  }
+
+  /// Restores the model, the optimizer state (this rank's slice of it under ZeRO-1) and the step
+  /// count from a checkpoint written by any number of ranks or by one process; every rank reads
+  /// the file. Returns the saved progress. Collective; every rank throws when any fails.
+  @discardableResult
+  public func loadCheckpoint(from url: URL) throws -> TrainingProgress {
+    try RankAgreement.run("to load checkpoint \(url.path)", over: communicator) {
+      if let sharded = shardedOptimizer {
+        let template = try sharded.gatheredTemplate()
+        let snapshot = StateDictSnapshot(name: sharded.name, dict: template)
+        let progress = try TrainingCheckpoint<Scalar>(
+          namedParameters: model.namedParameters(), optimizer: snapshot
+        ).load(from: url)
+        try sharded.loadGathered(snapshot.dict, source: url.path)
+        sharded.refreshSlice()
+        resume(atStep: progress.step)
+        return progress
+      }
+      let progress = try TrainingCheckpoint<Scalar>(
+        namedParameters: model.namedParameters(), optimizer: try checkpointable(replicatedOptimizer)
+      ).load(from: url)
+      resume(atStep: progress.step)
+      return progress
+    }
+  }
+
+  private func checkpointable(_ optimizer: (any TrainingOptimizer<Scalar>)?) throws
+    -> any CheckpointableOptimizer
+  {
+    guard let optimizer = optimizer as? any CheckpointableOptimizer else {
+      throw DistributedError.notShardable(
+        optimizer: optimizerName, reason: "it cannot be saved in a checkpoint")
+    }
+    return optimizer
+  }
+}
+
+extension ShardedOptimizer {
+  /// The unsharded structure (groups, no per-parameter state) a checkpoint is checked against
+  /// before its state is read. Local.
+  func gatheredTemplate() throws -> OptimizerStateDict {
+    let local = optimizer.stateDict()
+    return OptimizerStateDict(
+      state: [:],
+      paramGroups: [
+        .init(
+          params: Array(parameters.indices), hyperparameters: local.paramGroups[0].hyperparameters)
+      ])
+  }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+
+/// The options of `descent train` for data-parallel training under `mpirun`.
+struct DistributedFlags: ParsableArguments {
+  @Flag(
+    help: """
+      Data-parallel training under mpirun (e.g. mpirun -np 2 descent train --distributed): \
+      --batch-size is the global batch, each rank takes batch/ranks of it.
+      """)
+  var distributed = false
+
+  @Flag(help: "With --distributed: shard the optimizer state over the ranks (ZeRO stage 1).")
+  var zero = false
+
+  @Option(
+    help: """
+      With --distributed: stop after this many optimizer steps in all (resumed ones included) \
+      instead of after --epochs.
+      """)
+  var steps: Int?
+
+  @Option(help: "With --distributed: write a checkpoint (safetensors) here at the end.")
+  var checkpoint: String?
+
+  @Option(help: "With --distributed: resume from this checkpoint (from any number of ranks).")
+  var resume: String?
+
+  func validate() throws {
+    guard distributed || !(zero || steps != nil || checkpoint != nil || resume != nil) else {
+      throw ValidationError("--zero, --steps, --checkpoint and --resume need --distributed")
+    }
+    if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
+  }
+}

@@ -1,0 +1,74 @@
+import DescentData
+import DescentDistributed
+import DescentOptim
+import DescentTraining
+import Foundation
+
+extension TrainCommand {
+  /// `descent train --distributed`: the digits MLP (or the CSV's) trained data-parallel over the
+  /// ranks of `mpirun`; rank 0 prints and writes the checkpoint. Every rank stops with the same
+  /// error when the ranks disagree or the setting is invalid.
+  func runDistributed() throws {
+    let communicator = try MPICommunicator()
+    do {
+      try trainDistributed(over: communicator)
+    } catch {
+      // Agreed errors reach every rank: shut MPI down cleanly before reporting.
+      try? communicator.finalize()
+      throw error
+    }
+    try communicator.finalize()
+  }
+
+  private func trainDistributed(over communicator: MPICommunicator) throws {
+    let flags = parallel
+    let dataset: Dataset<Float> =
+      try data.map { try CSVLoader.load(URL(fileURLWithPath: $0)) } ?? Digits.load()
+    let (train, test) = dataset.split(testFraction: 0.2, seed: seed)
+    let model = DigitsMLP.make(seed: seed, as: Float.self)
+    let trainer = try DataParallelTrainer(
+      model: model, loader: try BatchLoader(train, batchSize: batchSize, seed: seed),
+      communicator: communicator, mode: flags.zero ? .zero : .replicated,
+      makeOptimizer: makeOptimizer(for:))
+    let root = communicator.isRoot
+    if let resume = flags.resume {
+      let progress = try trainer.loadCheckpoint(from: URL(fileURLWithPath: resume))
+      if root { print("resumed from \(resume) at step \(progress.step)") }
+    }
+    if root {
+      print(
+        "\(communicator.size) ranks, \(batchSize / communicator.size) samples each per batch of "
+          + "\(batchSize); \(flags.zero ? "ZeRO-1" : "replicated") optimizer state")
+      print(
+        "\(train.count) training and \(test.count) test samples; \(model.parameterCount) parameters"
+      )
+      print(trainer.optimizerDescription)
+    }
+    let perEpoch = trainer.batchesPerEpoch
+    let target = flags.steps ?? epochs * perEpoch
+    var (loss, correct, seen) = (0.0, 0, 0)
+    try trainer.train(until: target) { step, batchLoss, batchCorrect in
+      let size = min(batchSize, train.count - (step - 1) % perEpoch * batchSize)
+      loss += batchLoss * Double(size)
+      correct += batchCorrect
+      seen += size
+      guard root, step % perEpoch == 0 || step == target else { return }
+      let check = Trainer.evaluate(model, on: test)
+      print(
+        String(
+          format: "epoch %3d  step %5d  loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f",
+          (step + perEpoch - 1) / perEpoch, step, loss / Double(seen),
+          Double(correct) / Double(seen), check.loss, check.accuracy))
+      (loss, correct, seen) = (0, 0, 0)
+    }
+    let counts = try communicator.allGatherWords([UInt64(trainer.stateElementCount)])
+    if root {
+      let states = counts.map { String($0[0]) }.joined(separator: " ")
+      print("optimizer state elements per rank: \(states)")
+    }
+    if let path = flags.checkpoint {
+      try trainer.saveCheckpoint(to: URL(fileURLWithPath: path))
+      if root { print("checkpoint written to \(path) at step \(trainer.stepsDone)") }
+    }
+  }
+}
