@@ -1,23 +1,24 @@
 import DescentTensor
 
-/// Any optimizer, seen from a training loop: steps, gradients, state dicts and the schedule
-/// controls; lets code hold `any TrainingOptimizer<Float>` whatever the algorithm.
-public protocol TrainingOptimizer<Scalar>: ScheduledOptimizer, CustomStringConvertible {
+/// Any optimizer, seen from a training loop, a checkpoint or the command line: steps, gradients,
+/// state dicts and the schedule controls, whatever the algorithm. Every ``Optimizer`` and
+/// ``LBFGS`` conform, so code can hold `any TrainingOptimizer<Float>`.
+public protocol TrainingOptimizer<Scalar>: ScheduledOptimizer, CheckpointableOptimizer,
+  CustomStringConvertible
+{
   /// The element type of the parameters.
   associatedtype Scalar: TensorScalar
   /// Every parameter of every group, in group order.
   var parameters: [Parameter<Scalar>] { get }
-  /// Clears every parameter's gradient (to `nil` by default).
+  /// Which path runs element-wise updates (the SIMD path or the scalar reference).
+  var kernelPath: KernelPath { get set }
+  /// Clears every parameter's gradient (to `nil`, or to zeros).
   func zeroGrad(setToNil: Bool)
   /// Takes one step from the current gradients.
   func step()
-  /// Evaluates `closure` (which recomputes loss and gradients) as often as the algorithm needs,
-  /// steps, and returns the closure's first result.
-  @discardableResult func step<Loss>(closure: () throws -> Loss) rethrows -> Loss
-  /// The state in PyTorch's structure.
-  func stateDict() -> OptimizerStateDict
-  /// Restores a state; throws and changes nothing when it does not fit.
-  func loadStateDict(_ dict: OptimizerStateDict) throws
+  /// Evaluates `closure` (which recomputes the loss and its gradients) as often as the algorithm
+  /// needs, steps, and returns the closure's first result.
+  @discardableResult func step(closure: () throws -> Double) rethrows -> Double
 }
 
 extension Optimizer: TrainingOptimizer {}
@@ -30,10 +31,6 @@ extension OptimizerCatalog {
   public static func make<Scalar: LaneScalar>(
     _ name: String, parameters: [Parameter<Scalar>], options: [String: HyperparameterValue] = [:]
   ) throws -> any TrainingOptimizer<Scalar> {
-    let optimizer = try make(name, groups: [ParameterGroup(parameters)], options: options)
-    guard let typed = optimizer as? any TrainingOptimizer<Scalar> else {
-      throw OptimizerError.unknownOptimizer(name)
-    }
-    return typed
+    try make(name, groups: [ParameterGroup(parameters)], options: options)
   }
 }

@@ -8,16 +8,20 @@ struct EWMATests {
   @Test(
     "every ewma-* fixture passes through the runner",
     arguments: schedulerFixtureFiles(prefix: "ewma-"))
-  func runnerPasses(file: String) {
-    let result = runEWMAFixture(at: schedulerFixtureURL(file))
-    #expect(result.passed, "\(result.name): \(result.message)")
+  func runnerPasses(file: String) throws {
+    let result = try ConformanceRegistry.standard.run(fixtureAt: schedulerFixtureURL(file))
+    #expect(result.kind == "ewma")
+    #expect(result.passed, "\(result)")
     #expect(result.worstDeviation < 1e-9)
   }
 
-  @Test("three ewma fixtures are there, and a wrong kind fails")
-  func fixtureFiles() {
+  @Test("three ewma fixtures are there, and a fixture of another kind is rejected")
+  func fixtureFiles() throws {
     #expect(schedulerFixtureFiles(prefix: "ewma-").count == 3)
-    #expect(!runEWMAFixture(at: schedulerFixtureURL("sched-steplr.json")).passed)
+    let steps = try Data(contentsOf: schedulerFixtureURL("sched-steplr.json"))
+    #expect(throws: ConformanceError.self) {
+      try EWMAFixtureRunner().run(steps, options: ConformanceOptions())
+    }
   }
 
   @Test("the tutorial's convention by hand: v0 = x0, v_t = beta v_{t-1} + (1 - beta) x_t")

@@ -55,7 +55,7 @@ func setGradients<Scalar: LaneScalar>(_ parameters: [Parameter<Scalar>], step: I
 
 /// Runs `steps` synthetic steps starting at step number `first`.
 func runSteps<Scalar: LaneScalar>(
-  _ optimizer: any GradientOptimizer, _ parameters: [Parameter<Scalar>], from first: Int = 0,
+  _ optimizer: any TrainingOptimizer, _ parameters: [Parameter<Scalar>], from first: Int = 0,
   count steps: Int
 ) {
   for step in first..<first + steps {
@@ -68,7 +68,7 @@ func runSteps<Scalar: LaneScalar>(
 func catalogOptimizer<Scalar: LaneScalar>(
   _ name: String, _ parameters: [Parameter<Scalar>],
   _ options: [String: HyperparameterValue]? = nil
-) throws -> any GradientOptimizer {
+) throws -> any TrainingOptimizer {
   try OptimizerCatalog.make(
     name, groups: [ParameterGroup(parameters)], options: options ?? richOptions[name] ?? [:])
 }

@@ -12,16 +12,22 @@ struct SchedulerFixtureTests {
   @Test(
     "every sched-* fixture passes through the runner",
     arguments: schedulerFixtureFiles(prefix: "sched-"))
-  func runnerPasses(file: String) {
-    let result = runSchedulerFixture(at: schedulerFixtureURL(file))
-    #expect(result.passed, "\(result.name): \(result.message)")
+  func runnerPasses(file: String) throws {
+    let result = try ConformanceRegistry.standard.run(fixtureAt: schedulerFixtureURL(file))
+    #expect(result.kind == "scheduler")
+    #expect(result.passed, "\(result)")
     #expect(result.worstDeviation < 1e-9)
   }
 
-  @Test("the runner reports a missing file and a wrong kind")
-  func runnerFailures() {
-    #expect(!runSchedulerFixture(at: schedulerFixtureURL("no-such-file.json")).passed)
-    #expect(!runSchedulerFixture(at: schedulerFixtureURL("ewma-beta0.9.json")).passed)
+  @Test("the runner rejects a missing file and a fixture of another kind")
+  func runnerFailures() throws {
+    #expect(throws: ConformanceError.self) {
+      try ConformanceRegistry.standard.run(fixtureAt: schedulerFixtureURL("no-such-file.json"))
+    }
+    let ewma = try Data(contentsOf: schedulerFixtureURL("ewma-beta0.9.json"))
+    #expect(throws: ConformanceError.self) {
+      try SchedulerFixtureRunner().run(ewma, options: ConformanceOptions())
+    }
   }
 
   @Test("StepLR: lr = 0.1 * 0.5^(epoch / 7), as the fixture and the closed form say")

@@ -30,7 +30,10 @@ public struct ConformanceRegistry: Sendable {
 
   /// The runners Descent provides.
   public static var standard: ConformanceRegistry {
-    ConformanceRegistry([OptimizerFixtureRunner(), TrajectoryFixtureRunner()])
+    ConformanceRegistry([
+      OptimizerFixtureRunner(), TrajectoryFixtureRunner(), LBFGSFixtureRunner(),
+      SchedulerFixtureRunner(), EWMAFixtureRunner(),
+    ])
   }
 
   /// This registry with `runner` added (replacing one of the same kind).

@@ -16,33 +16,24 @@ private struct EWMAFixture: Decodable {
   }
 }
 
-/// Runs an `ewma` fixture (`ewma-*.json`): both conventions of ``ewma(_:beta:biasCorrected:)``
-/// against PyTorch's numbers in float64 tolerance (rtol 1e-9, atol 1e-12).
-///
-/// - Returns: the fixture's name, whether it passed, the worst absolute deviation and a message
-///   (the first mismatch, or why the fixture could not be run).
-public func runEWMAFixture(at url: URL) -> (
-  name: String, passed: Bool, worstDeviation: Double, message: String
-) {
-  let fixture: EWMAFixture
-  switch loadScheduleFixture(EWMAFixture.self, kind: "ewma", at: url, kindOf: \.kind) {
-  case .success(let loaded): fixture = loaded
-  case .failure(let error):
-    return (url.deletingPathExtension().lastPathComponent, false, .infinity, error.message)
-  }
-  do {
-    let first = scheduleFixtureComparison(
-      try ewma(fixture.data, beta: fixture.beta), fixture.expectedFirstValue, what: "first_value")
-    let corrected = scheduleFixtureComparison(
+/// Runs `ewma` fixtures (`ewma-*.json`): both conventions of ``ewma(_:beta:biasCorrected:)``
+/// against PyTorch's numbers in float64 tolerance.
+public struct EWMAFixtureRunner: FixtureRunner {
+  /// `"ewma"`.
+  public var kind: String { "ewma" }
+
+  /// A runner.
+  public init() {}
+
+  /// Checks the fixture in `data`.
+  public func run(_ data: Data, options: ConformanceOptions) throws -> ConformanceResult {
+    let fixture = try decodeFixture(EWMAFixture.self, from: data)
+    var tally = DeviationTally(tolerance: .float64)
+    tally.compare(
+      try ewma(fixture.data, beta: fixture.beta), fixture.expectedFirstValue, "first_value")
+    tally.compare(
       try ewma(fixture.data, beta: fixture.beta, biasCorrected: true),
-      fixture.expectedBiasCorrected,
-      what: "bias_corrected")
-    let worst = max(first.worstDeviation, corrected.worstDeviation)
-    return (
-      fixture.name, first.passed && corrected.passed, worst,
-      first.passed ? corrected.message : first.message
-    )
-  } catch {
-    return (fixture.name, false, .infinity, "\(error)")
+      fixture.expectedBiasCorrected, "bias_corrected")
+    return tally.result(name: fixture.name, kind: kind)
   }
 }

@@ -6,7 +6,7 @@ public enum OptimizerCatalog {
   /// The PyTorch class names that can be built.
   public static let names = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD",
-    "Rprop",
+    "Rprop", "Adafactor",
   ]
 
   /// `weight_decay` → `weightDecay`: PyTorch's option name in camelCase.
@@ -30,12 +30,16 @@ public enum OptimizerCatalog {
   /// - Throws: ``OptimizerError`` for an unknown name, option or invalid value.
   public static func make<Scalar: LaneScalar>(
     _ name: String, groups: [ParameterGroup<Scalar>], options: [String: HyperparameterValue]
-  ) throws -> any GradientOptimizer {
-    func build<A: OptimizerAlgorithm>(_: A.Type, _ base: A.Settings = A.Settings()) throws
-      -> any GradientOptimizer where A.Scalar == Scalar
+  ) throws -> any TrainingOptimizer<Scalar> {
+    func settings<A: OptimizerAlgorithm>(_: A.Type, _ base: A.Settings = A.Settings()) throws
+      -> A.Settings
     {
-      let defaults = try A.Settings(entries: base.entries.merging(options) { $1 })
-      return try Optimizer<A>(groups: groups, defaults: defaults, name: name)
+      try A.Settings(entries: base.entries.merging(options) { $1 })
+    }
+    func build<A: OptimizerAlgorithm>(_ type: A.Type, _ base: A.Settings = A.Settings()) throws
+      -> any TrainingOptimizer<Scalar> where A.Scalar == Scalar
+    {
+      try Optimizer<A>(groups: groups, defaults: settings(type, base), name: name)
     }
     switch name {
     case "SGD": return try build(SGDUpdate<Scalar>.self)
@@ -49,6 +53,8 @@ public enum OptimizerCatalog {
     case "RAdam": return try build(RAdamUpdate<Scalar>.self)
     case "ASGD": return try build(ASGDUpdate<Scalar>.self)
     case "Rprop": return try build(RpropUpdate<Scalar>.self)
+    case "Adafactor":
+      return try Adafactor(groups: groups, defaults: settings(AdafactorUpdate<Scalar>.self))
     default: throw OptimizerError.unknownOptimizer(name)
     }
   }

@@ -1,49 +1,5 @@
 import Foundation
 
-/// Whether `actual` matches `expected` value by value within `|a - e| <= rtol |e| + atol`, and the
-/// worst absolute difference, shared by the scheduler and EWMA fixture runners.
-func scheduleFixtureComparison(
-  _ actual: [Double], _ expected: [Double], what: String, rtol: Double = 1e-9, atol: Double = 1e-12
-) -> (passed: Bool, worstDeviation: Double, message: String) {
-  guard actual.count == expected.count else {
-    return (false, .infinity, "\(what): \(actual.count) values, expected \(expected.count)")
-  }
-  var worst = 0.0
-  var firstFailure: String?
-  for (index, (a, e)) in zip(actual, expected).enumerated() {
-    let deviation = abs(a - e)
-    worst = max(worst, deviation.isNaN ? .infinity : deviation)
-    if !(deviation <= rtol * abs(e) + atol), firstFailure == nil {
-      firstFailure = "\(what)[\(index)] = \(a), expected \(e)"
-    }
-  }
-  return (firstFailure == nil, worst, firstFailure ?? "ok")
-}
-
-/// Reads a fixture of `kind` at `url`, or says why it cannot be read.
-func loadScheduleFixture<Fixture: Decodable>(
-  _ type: Fixture.Type, kind: String, at url: URL, kindOf: (Fixture) -> String
-) -> Result<Fixture, ScheduleFixtureError> {
-  let fixture: Fixture
-  do {
-    fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
-  } catch {
-    return .failure(ScheduleFixtureError(message: "cannot read \(url.lastPathComponent): \(error)"))
-  }
-  guard kindOf(fixture) == kind else {
-    return .failure(
-      ScheduleFixtureError(
-        message: "\(url.lastPathComponent): kind '\(kindOf(fixture))', not '\(kind)'"))
-  }
-  return .success(fixture)
-}
-
-/// Why a scheduler or EWMA fixture could not be read.
-struct ScheduleFixtureError: Error {
-  /// What went wrong, naming the file.
-  var message: String
-}
-
 /// A fixture of kind `scheduler` (see reference/FORMAT.md).
 private struct SchedulerFixture: Decodable {
   var kind: String
@@ -82,35 +38,24 @@ private final class SchedulerFixtureOptimizer: ScheduledOptimizer {
   func setMomentum(_ value: Double, ofGroup index: Int) { momentumValue = value }
 }
 
-/// Runs a `scheduler` fixture (`sched-*.json`): builds the scheduler on an SGD-like optimizer,
+/// Runs `scheduler` fixtures (`sched-*.json`): builds the scheduler on an SGD-like optimizer,
 /// steps it `epochs` times (with `metrics` for ReduceLROnPlateau) and compares the learning rate
-/// (and momentum, where given) before the first epoch and after each, in float64 tolerance
-/// (rtol 1e-9, atol 1e-12).
-///
-/// - Returns: the fixture's name, whether it passed, the worst absolute deviation and a message
-///   (the first mismatch, or why the fixture could not be run).
-public func runSchedulerFixture(at url: URL) -> (
-  name: String, passed: Bool, worstDeviation: Double, message: String
-) {
-  let fixture: SchedulerFixture
-  switch loadScheduleFixture(SchedulerFixture.self, kind: "scheduler", at: url, kindOf: \.kind) {
-  case .success(let loaded): fixture = loaded
-  case .failure(let error):
-    return (url.deletingPathExtension().lastPathComponent, false, .infinity, error.message)
-  }
-  do {
+/// (and momentum, where given) before the first epoch and after each, in float64 tolerance.
+public struct SchedulerFixtureRunner: FixtureRunner {
+  /// `"scheduler"`.
+  public var kind: String { "scheduler" }
+
+  /// A runner.
+  public init() {}
+
+  /// Checks the fixture in `data`.
+  public func run(_ data: Data, options: ConformanceOptions) throws -> ConformanceResult {
+    let fixture = try decodeFixture(SchedulerFixture.self, from: data)
+    var tally = DeviationTally(tolerance: .float64)
     let (rates, momentums) = try replaySchedulerFixture(fixture)
-    var result = scheduleFixtureComparison(rates, fixture.expectedLR, what: "lr")
-    if let expected = fixture.expectedMomentum {
-      let momentum = scheduleFixtureComparison(momentums, expected, what: "momentum")
-      result.worstDeviation = max(result.worstDeviation, momentum.worstDeviation)
-      if result.passed && !momentum.passed {
-        result = (false, result.worstDeviation, momentum.message)
-      }
-    }
-    return (fixture.name, result.passed, result.worstDeviation, result.message)
-  } catch {
-    return (fixture.name, false, .infinity, "\(error)")
+    tally.compare(rates, fixture.expectedLR, "lr")
+    if let expected = fixture.expectedMomentum { tally.compare(momentums, expected, "momentum") }
+    return tally.result(name: fixture.name, kind: kind)
   }
 }
 
