@@ -55,11 +55,13 @@ public final class LeanMLP<Scalar: TensorScalar> {
   }
 
   /// Computes the mean cross-entropy of the samples at `rows` of `features` (a `[n, in]` matrix)
-  /// against their `labels`, writes its gradient into every parameter's `grad` (replacing what was
-  /// there), and returns the loss and the number of correctly classified samples.
-  public func lossAndGradient(features: Tensor<Scalar>, rows: [Int], labels: [Int]) -> (
-    loss: Double, correct: Int
-  ) {
+  /// against their `labels`, writes its gradient times `scale` into every parameter's `grad`
+  /// (replacing what was there, or adding to it when `accumulate`), and returns the loss and the
+  /// number of correctly classified samples.
+  public func lossAndGradient(
+    features: Tensor<Scalar>, rows: [Int], labels: [Int], scale: Scalar = 1,
+    accumulate: Bool = false
+  ) -> (loss: Double, correct: Int) {
     let batch = rows.count
     precondition(
       batch > 0 && batch <= batchCapacity, "batch of \(batch), capacity \(batchCapacity)")
@@ -72,8 +74,8 @@ public final class LeanMLP<Scalar: TensorScalar> {
       }
     }
     forward(batch: batch)
-    let (loss, correct) = softmaxCrossEntropy(batch: batch, labels: labels)
-    backward(batch: batch)
+    let (loss, correct) = softmaxCrossEntropy(batch: batch, labels: labels, scale: scale)
+    backward(batch: batch, accumulate: accumulate)
     return (loss, correct)
   }
 
@@ -105,13 +107,15 @@ public final class LeanMLP<Scalar: TensorScalar> {
     }
   }
 
-  /// Turns the logits into the gradient of the mean cross-entropy, `(softmax - onehot) / batch`,
-  /// and returns the loss and the count of correct predictions.
-  private func softmaxCrossEntropy(batch: Int, labels: [Int]) -> (Double, Int) {
+  /// Turns the logits into `scale` times the gradient of the mean cross-entropy,
+  /// `(softmax - onehot) / batch`, and returns the loss and the count of correct predictions.
+  private func softmaxCrossEntropy(batch: Int, labels: [Int], scale gradientScale: Scalar) -> (
+    Double, Int
+  ) {
     let classes = layers[layers.count - 1].outFeatures
     var loss: Scalar = 0
     var correct = 0
-    let scale = 1 / Scalar(batch)
+    let scale = gradientScale / Scalar(batch)
     outputs[layers.count - 1].withUnsafeMutableBufferPointer { logits in
       for row in 0..<batch {
         let base = row * classes
@@ -140,7 +144,7 @@ public final class LeanMLP<Scalar: TensorScalar> {
     return (Double(loss) / Double(batch), correct)
   }
 
-  private func backward(batch: Int) {
+  private func backward(batch: Int, accumulate: Bool) {
     for index in layers.indices.reversed() {
       let layer = layers[index]
       let (inWidth, outWidth) = (layer.inFeatures, layer.outFeatures)
@@ -148,7 +152,7 @@ public final class LeanMLP<Scalar: TensorScalar> {
       let activation = index == 0 ? input : outputs[index - 1]
       upstream.withUnsafeBufferPointer { dy in
         layer.bias!.grad!.withUnsafeMutableBufferPointer { db in
-          for column in 0..<outWidth { db[column] = 0 }
+          if !accumulate { for column in 0..<outWidth { db[column] = 0 } }
           for row in 0..<batch {
             for column in 0..<outWidth { db[column] += dy[row * outWidth + column] }
           }
@@ -157,8 +161,8 @@ public final class LeanMLP<Scalar: TensorScalar> {
           layer.weight.grad!.withUnsafeMutableBufferPointer { dw in
             Scalar.gemm(
               transposeA: true, transposeB: false, m: outWidth, n: inWidth, k: batch, alpha: 1,
-              a: dy.baseAddress!, lda: outWidth, b: x.baseAddress!, ldb: inWidth, beta: 0,
-              c: dw.baseAddress!, ldc: inWidth)
+              a: dy.baseAddress!, lda: outWidth, b: x.baseAddress!, ldb: inWidth,
+              beta: accumulate ? 1 : 0, c: dw.baseAddress!, ldc: inWidth)
           }
         }
         guard index > 0 else { return }

@@ -38,6 +38,30 @@ public final class Trainer<Scalar: TensorScalar> {
   /// float rounding.
   public var useLeanPath = true
   private let lean: LeanMLP<Scalar>?
+  /// Batches whose gradients are accumulated into each step (1: a step per batch).
+  public private(set) var accumulationSteps = 1
+  /// The maximum global 2-norm of the gradients, or `nil` for no clipping.
+  public private(set) var clipNorm: Double?
+
+  /// Accumulates `steps` batches per optimizer step (gradient accumulation).
+  ///
+  /// - Throws: ``TrainingError/invalidOption(_:_:)`` unless `steps >= 1`.
+  public func setAccumulationSteps(_ steps: Int) throws {
+    guard steps >= 1 else {
+      throw TrainingError.invalidOption("accumulate", "\(steps) (must be >= 1)")
+    }
+    accumulationSteps = steps
+  }
+
+  /// Clips the gradients' global 2-norm to `maxNorm` before every step (`nil`: no clipping).
+  ///
+  /// - Throws: ``TrainingError/invalidOption(_:_:)`` unless `maxNorm` is finite and positive.
+  public func setClipNorm(_ maxNorm: Double?) throws {
+    if let maxNorm, !(maxNorm > 0 && maxNorm.isFinite) {
+      throw TrainingError.invalidOption("clip-norm", "\(maxNorm) (must be finite and > 0)")
+    }
+    clipNorm = maxNorm
+  }
 
   /// A trainer of `model` with `optimizer` over `loader`'s batches.
   public init(
@@ -51,6 +75,9 @@ public final class Trainer<Scalar: TensorScalar> {
 
   /// Trains one epoch and returns its mean loss and accuracy over the batches as trained.
   /// `afterStep` is called after each optimizer step with the batch index and its loss.
+  /// With ``accumulationSteps`` k > 1, each step accumulates the gradients of k consecutive
+  /// batches, each scaled by 1/k (so k batches of b equal one batch of k·b, for equal sizes), and
+  /// `afterStep` receives the index of the step and the mean loss of its batches.
   @discardableResult
   public func trainEpoch(afterStep: (Int, Double) -> Void = { _, _ in }) -> Evaluation {
     var totalLoss = 0.0
@@ -58,15 +85,27 @@ public final class Trainer<Scalar: TensorScalar> {
     var seen = 0
     let features = loader.dataset.features
     let allLabels = loader.dataset.labels
-    for (index, rows) in loader.batchIndices(epoch: epochsDone).enumerated() {
-      let labels = rows.map { allLabels[$0] }
+    let batches = loader.batchIndices(epoch: epochsDone)
+    let k = accumulationSteps
+    for (index, first) in stride(from: 0, to: batches.count, by: k).enumerated() {
+      let group = batches[first..<min(first + k, batches.count)]
       let loss = optimizer.step {
-        let (loss, right) = lossAndGradient(features: features, rows: rows, labels: labels)
-        correct += right
-        return loss
+        var total = 0.0
+        for (offset, rows) in group.enumerated() {
+          let (loss, right) = lossAndGradient(
+            features: features, rows: rows, labels: rows.map { allLabels[$0] },
+            scale: 1 / Scalar(group.count), accumulate: offset > 0)
+          correct += right
+          total += loss
+        }
+        if let clipNorm {
+          // maxNorm was validated when set, and non-finite norms scale: this cannot throw.
+          _ = try? clipGradNorm(optimizer.parameters, maxNorm: clipNorm)
+        }
+        return total / Double(group.count)
       }
-      totalLoss += loss * Double(rows.count)
-      seen += rows.count
+      for rows in group { seen += rows.count }
+      totalLoss += loss * Double(group.reduce(0) { $0 + $1.count })
       afterStep(index, loss)
     }
     epochsDone += 1
@@ -74,18 +113,20 @@ public final class Trainer<Scalar: TensorScalar> {
     return Evaluation(loss: totalLoss / samples, accuracy: Double(correct) / samples)
   }
 
-  /// The loss of one batch with its gradient in the parameters' `grad`, through the lean path
-  /// when the model allows it and through autograd otherwise.
-  private func lossAndGradient(features: Tensor<Scalar>, rows: [Int], labels: [Int]) -> (
-    loss: Double, correct: Int
-  ) {
+  /// The loss of one batch with its gradient times `scale` in the parameters' `grad` (replacing
+  /// it, or added to it when `accumulate`), through the lean path when the model allows it and
+  /// through autograd otherwise.
+  private func lossAndGradient(
+    features: Tensor<Scalar>, rows: [Int], labels: [Int], scale: Scalar, accumulate: Bool
+  ) -> (loss: Double, correct: Int) {
     if useLeanPath, let lean {
-      return lean.lossAndGradient(features: features, rows: rows, labels: labels)
+      return lean.lossAndGradient(
+        features: features, rows: rows, labels: labels, scale: scale, accumulate: accumulate)
     }
-    optimizer.zeroGrad(setToNil: true)
+    if !accumulate { optimizer.zeroGrad(setToNil: true) }
     let logits = model(features.gatherRows(rows))
     let loss = crossEntropy(logits: logits, labels: labels)
-    loss.backward()
+    (loss * scale).backward()
     let correct = zip(logits.argmax(axis: 1), labels).filter { $0 == $1 }.count
     return (Double(loss.item), correct)
   }
