@@ -22,13 +22,12 @@ public struct ScheduleTrace: Sendable {
 
   /// PyTorch's class name for `typed` in any case (`steplr` → `StepLR`).
   ///
-  /// - Throws: ``SchedulerError/unknownScheduler(_:)`` naming the choices.
+  /// - Throws: ``SchedulerError/unknownScheduler(_:)`` for a name not in ``schedulerNames``.
   public static func className(_ typed: String) throws -> String {
     if let name = schedulerNames.first(where: { $0.lowercased() == typed.lowercased() }) {
       return name
     }
-    throw SchedulerError.unknownScheduler(
-      "\(typed)' (choose from \(schedulerNames.joined(separator: ", ")))")
+    throw SchedulerError.unknownScheduler(typed)
   }
 
   /// Options PyTorch requires but a plot over `epochs` epochs from learning rate `lr` can choose:

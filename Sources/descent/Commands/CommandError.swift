@@ -2,6 +2,8 @@
 enum CommandError: Error, CustomStringConvertible {
   /// A number that must be finite (and maybe positive) was not.
   case invalidNumber(option: String, text: String, requirement: String)
+  /// A name (of a function, scheduler, ...) that is not one of the choices.
+  case unknownName(kind: String, name: String, choices: [String])
   /// A `key=value` option without `=` or without a key.
   case malformedOption(option: String, text: String, expected: String)
 
@@ -10,6 +12,8 @@ enum CommandError: Error, CustomStringConvertible {
     switch self {
     case .invalidNumber(let option, let text, let requirement):
       return "\(option) \(text): \(requirement)"
+    case .unknownName(let kind, let name, let choices):
+      return "unknown \(kind) '\(name)'; choose from \(choices.joined(separator: ", "))"
     case .malformedOption(let option, let text, let expected):
       return "\(option) \(text): expected \(expected)"
     }

@@ -49,9 +49,8 @@ struct PathsCommand: ParsableCommand {
   /// The surface named `name` (any case).
   static func surface(_ name: String) throws -> TestSurface {
     guard let surface = TestSurface(rawValue: name.lowercased()) else {
-      throw ValidationError(
-        "unknown function '\(name)'; choose from "
-          + TestSurface.allCases.map(\.rawValue).joined(separator: ", "))
+      throw CommandError.unknownName(
+        kind: "function", name: name, choices: TestSurface.allCases.map(\.rawValue))
     }
     return surface
   }

@@ -47,6 +47,10 @@ struct ScheduleCommand: ParsableCommand {
 
   func run() throws {
     let destination = try OutputPath(output)
+    guard (try? ScheduleTrace.className(name)) != nil else {
+      throw CommandError.unknownName(
+        kind: "scheduler", name: name, choices: ScheduleTrace.schedulerNames)
+    }
     let trace = try ScheduleTrace(name, epochs: epochs, lr: lr, options: try Self.parse(options))
     let shown = trace.options.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.text($0.value))" }
     print("\(trace.scheduler)(\(shown.joined(separator: ", "))), lr \(lr)")
