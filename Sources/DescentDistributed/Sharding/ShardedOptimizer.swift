@@ -51,7 +51,7 @@ public final class ShardedOptimizer<Scalar: LaneScalar> {
     let shard = layout.shard(rank: communicator.rank, ranks: ranks)
     let slice = Parameter(Tensor(shape: [shard.count], scalars: Array(flat[shard])))
     let optimizer = try makeOptimizer([slice])
-    let name = (optimizer as? any CheckpointableOptimizer)?.name ?? "\(type(of: optimizer))"
+    let name = optimizer.name
     guard optimizer is any ElementwiseStepping else {
       throw DistributedError.notShardable(
         optimizer: name,
@@ -72,9 +72,7 @@ public final class ShardedOptimizer<Scalar: LaneScalar> {
   }
 
   /// The optimizer's class name.
-  public var name: String {
-    (optimizer as? any CheckpointableOptimizer)?.name ?? "\(type(of: optimizer))"
-  }
+  public var name: String { optimizer.name }
 
   /// Sums `weight ×` every rank's gradients, steps this rank's slice with them and gathers the
   /// updated parameters on every rank. Collective.

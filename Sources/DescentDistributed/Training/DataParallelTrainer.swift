@@ -101,8 +101,7 @@ public final class DataParallelTrainer<Scalar: LaneScalar> {
 
   /// The optimizer's class name (`"Adam"`).
   public var optimizerName: String {
-    if let sharded { return sharded.name }
-    return (replicated as? any CheckpointableOptimizer)?.name ?? "\(type(of: replicated))"
+    sharded?.name ?? replicated?.name ?? ""
   }
 
   /// The number of optimizer-state elements this rank holds.
@@ -132,6 +131,7 @@ public final class DataParallelTrainer<Scalar: LaneScalar> {
       try replicated.step {
         local = localGradient()
         try buckets.allReduce(weight: weight, over: communicator)
+        return local.loss
       }
     } else if let sharded {
       local = localGradient()

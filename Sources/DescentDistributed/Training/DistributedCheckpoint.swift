@@ -12,9 +12,7 @@ extension DataParallelTrainer {
     if let sharded = shardedOptimizer {
       optimizer = StateDictSnapshot(name: sharded.name, dict: try sharded.gatheredStateDict())
     } else {
-      optimizer = try RankAgreement.run("to prepare the checkpoint", over: communicator) {
-        try checkpointable(replicatedOptimizer)
-      }
+      optimizer = try replicatedOptimizer.orThrow(optimizerName)
     }
     let progress = TrainingProgress(epoch: stepsDone / batchesPerEpoch, step: stepsDone)
     try RankAgreement.run("to write checkpoint \(url.path)", over: communicator) {
@@ -43,21 +41,12 @@ extension DataParallelTrainer {
         return progress
       }
       let progress = try TrainingCheckpoint<Scalar>(
-        namedParameters: model.namedParameters(), optimizer: try checkpointable(replicatedOptimizer)
+        namedParameters: model.namedParameters(),
+        optimizer: try replicatedOptimizer.orThrow(optimizerName)
       ).load(from: url)
       resume(atStep: progress.step)
       return progress
     }
-  }
-
-  private func checkpointable(_ optimizer: (any TrainingOptimizer<Scalar>)?) throws
-    -> any CheckpointableOptimizer
-  {
-    guard let optimizer = optimizer as? any CheckpointableOptimizer else {
-      throw DistributedError.notShardable(
-        optimizer: optimizerName, reason: "it cannot be saved in a checkpoint")
-    }
-    return optimizer
   }
 }
 
@@ -72,5 +61,16 @@ extension ShardedOptimizer {
         .init(
           params: Array(parameters.indices), hyperparameters: local.paramGroups[0].hyperparameters)
       ])
+  }
+}
+
+extension Optional {
+  /// The wrapped optimizer; a trainer holds exactly one of its two optimizers, so `nil` here is
+  /// a broken invariant reported as an error rather than a crash.
+  fileprivate func orThrow(_ name: String) throws -> Wrapped {
+    guard let self else {
+      throw DistributedError.notShardable(optimizer: name, reason: "the trainer holds no optimizer")
+    }
+    return self
   }
 }

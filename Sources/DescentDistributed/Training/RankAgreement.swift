@@ -47,3 +47,13 @@ enum RankAgreement {
     }
   }
 }
+
+extension Communicator {
+  /// Runs `body` on every rank and makes its failure known to all: each rank rethrows its own
+  /// error, and ranks that succeeded throw ``DistributedError/peerFailed(ranks:action:)`` when
+  /// any other failed, so no rank is left waiting in a later collective. `action` says what was
+  /// being done ("to load the data"). Collective.
+  public func agree<T>(_ action: String, _ body: () throws -> T) throws -> T {
+    try RankAgreement.run(action, over: self, body)
+  }
+}

@@ -1,3 +1,4 @@
+import ArgumentParser
 import DescentData
 import DescentDistributed
 import DescentOptim
@@ -13,17 +14,23 @@ extension TrainCommand {
     do {
       try trainDistributed(over: communicator)
     } catch {
-      // Agreed errors reach every rank: shut MPI down cleanly before reporting.
+      // Errors here were agreed on by every rank (each says its own), except a failed MPI call,
+      // after which no collective can be trusted: there, leave the teardown to mpirun.
+      FileHandle.standardError.write(
+        Data("Error: rank \(communicator.rank) of \(communicator.size): \(error)\n".utf8))
+      if case DistributedError.call = error { throw ExitCode.failure }
+      try? communicator.barrier()
       try? communicator.finalize()
-      throw error
+      throw ExitCode.failure
     }
     try communicator.finalize()
   }
 
   private func trainDistributed(over communicator: MPICommunicator) throws {
     let flags = parallel
-    let dataset: Dataset<Float> =
+    let dataset: Dataset<Float> = try communicator.agree("to load the data") {
       try data.map { try CSVLoader.load(URL(fileURLWithPath: $0)) } ?? Digits.load()
+    }
     let (train, test) = dataset.split(testFraction: 0.2, seed: seed)
     let model = DigitsMLP.make(seed: seed, as: Float.self)
     let trainer = try DataParallelTrainer(
