@@ -31,8 +31,9 @@ public final class Trainer<Scalar: TensorScalar> {
   public let optimizer: any TrainingOptimizer<Scalar>
   /// The training batches.
   public let loader: BatchLoader<Scalar>
-  /// Epochs completed so far.
-  public private(set) var epochsDone = 0
+  /// Epochs completed so far; the next epoch's batches are those of this epoch number (set it
+  /// when resuming from a checkpoint).
+  public var epochsDone = 0
   /// Whether batches go through ``LeanMLP`` when the model is a plain MLP (the default); when
   /// `false`, or for any other model, they go through autograd. Both give the same numbers to
   /// float rounding.

@@ -32,6 +32,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "A CSV file of your own: numeric features, the label in the last column.")
   var data: String?
 
+  @OptionGroup(title: "Schedules, averaging, clipping, accumulation, checkpoints")
+  var extras: TrainingExtrasFlags
+
   @OptionGroup(title: "Distributed training")
   var parallel: DistributedFlags
 
@@ -60,15 +63,24 @@ struct TrainCommand: ParsableCommand {
     print(
       "\(train.count) training and \(test.count) test samples; \(model.parameterCount) parameters")
     print(optimizer)
-    for epoch in 1...epochs {
-      let fit = trainer.trainEpoch()
+    let session = try TrainingSession(
+      flags: extras, trainer: trainer, model: model, epochs: epochs)
+    for epoch in session.firstEpoch...max(session.firstEpoch, epochs) where epoch <= epochs {
+      let fit = try session.runEpoch(epoch) { trainer.evaluate(test).loss }
       let check = trainer.evaluate(test)
-      print(
-        String(
-          format: "epoch %3d  loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f", epoch,
-          fit.loss, fit.accuracy, check.loss, check.accuracy))
+      var line = String(
+        format: "epoch %3d  loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  lr %.3g",
+        epoch, fit.loss, fit.accuracy, check.loss, check.accuracy,
+        optimizer.learningRate(ofGroup: 0))
+      if let averaged = session.withAveragedWeights({ trainer.evaluate(test) }) {
+        line += String(format: "  averaged acc %.4f", averaged.accuracy)
+      }
+      print(line)
     }
     print(String(format: "final test accuracy %.4f", trainer.evaluate(test).accuracy))
+    if let averaged = session.withAveragedWeights({ trainer.evaluate(test) }) {
+      print(String(format: "final test accuracy with averaged weights %.4f", averaged.accuracy))
+    }
   }
 
   /// The chosen optimizer with the command line's hyperparameters.

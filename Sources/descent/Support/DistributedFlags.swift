@@ -19,15 +19,9 @@ struct DistributedFlags: ParsableArguments {
       """)
   var steps: Int?
 
-  @Option(help: "With --distributed: write a checkpoint (safetensors) here at the end.")
-  var checkpoint: String?
-
-  @Option(help: "With --distributed: resume from this checkpoint (from any number of ranks).")
-  var resume: String?
-
   func validate() throws {
-    guard distributed || !(zero || steps != nil || checkpoint != nil || resume != nil) else {
-      throw ValidationError("--zero, --steps, --checkpoint and --resume need --distributed")
+    guard distributed || !(zero || steps != nil) else {
+      throw ValidationError("--zero and --steps need --distributed")
     }
     if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
   }

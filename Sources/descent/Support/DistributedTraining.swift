@@ -38,7 +38,7 @@ extension TrainCommand {
       communicator: communicator, mode: flags.zero ? .zero : .replicated,
       makeOptimizer: makeOptimizer(for:))
     let root = communicator.isRoot
-    if let resume = flags.resume {
+    if let resume = extras.resume {
       let progress = try trainer.loadCheckpoint(from: URL(fileURLWithPath: resume))
       if root { print("resumed from \(resume) at step \(progress.step)") }
     }
@@ -73,7 +73,7 @@ extension TrainCommand {
       let states = counts.map { String($0[0]) }.joined(separator: " ")
       print("optimizer state elements per rank: \(states)")
     }
-    if let path = flags.checkpoint {
+    if let path = extras.checkpoint {
       try trainer.saveCheckpoint(to: URL(fileURLWithPath: path))
       if root { print("checkpoint written to \(path) at step \(trainer.stepsDone)") }
     }

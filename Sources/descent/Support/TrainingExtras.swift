@@ -1,0 +1,194 @@
+import ArgumentParser
+import DescentNN
+import DescentOptim
+import DescentTraining
+import Foundation
+
+/// The options of `descent train` around the optimizer: schedules, averaging, clipping,
+/// accumulation and checkpoints.
+struct TrainingExtrasFlags: ParsableArguments {
+  @Option(
+    help:
+      "A learning-rate scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, OneCycleLR, ..."
+  )
+  var scheduler: String?
+
+  @Option(
+    name: .customLong("scheduler-option"),
+    help:
+      "A scheduler option as name=value with PyTorch's name, e.g. step_size=5, gamma=0.5, milestones=5,10 (repeatable)."
+  )
+  var schedulerOptions: [String] = []
+
+  @Option(help: "Keep an exponential moving average of the weights with this decay (e.g. 0.999).")
+  var ema: Double?
+
+  @Flag(
+    name: .customLong("ema-warmup"), help: "Warm the EMA's decay up (timm's inverse-gamma warm-up)."
+  )
+  var emaWarmup = false
+
+  @Flag(help: "Stochastic weight averaging: average the weights from --swa-start on, with SWALR.")
+  var swa = false
+
+  @Option(
+    name: .customLong("swa-start"),
+    help: "The first epoch averaged by --swa (default: 3/4 of the epochs).")
+  var swaStart: Int?
+
+  @Option(
+    name: .customLong("swa-lr"),
+    help: "The learning rate SWALR anneals to (default: the optimizer's).")
+  var swaLR: Double?
+
+  @Option(
+    name: .customLong("clip-norm"),
+    help: "Clip the gradients' global 2-norm to this value before each step.")
+  var clipNorm: Double?
+
+  @Option(help: "Accumulate the gradients of this many batches into each step.")
+  var accumulate: Int = 1
+
+  @Option(help: "Save a checkpoint to this file after every epoch (atomically).")
+  var checkpoint: String?
+
+  @Option(help: "Resume from this checkpoint (written by --checkpoint with the same options).")
+  var resume: String?
+
+  func validate() throws {
+    if swa && scheduler != nil {
+      throw ValidationError("--swa brings its own scheduler (SWALR): leave out --scheduler")
+    }
+    if swa && ema != nil { throw ValidationError("choose one of --ema and --swa") }
+    if !schedulerOptions.isEmpty && scheduler == nil {
+      throw ValidationError("--scheduler-option needs --scheduler")
+    }
+    if let checkpoint {
+      let folder = URL(fileURLWithPath: checkpoint).deletingLastPathComponent().path
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder),
+        isFolder.boolValue,
+        FileManager.default.isWritableFile(atPath: folder)
+      else {
+        throw ValidationError(
+          "--checkpoint \(checkpoint): the folder \(folder) does not exist or cannot be written")
+      }
+    }
+  }
+
+  /// The scheduler options as JSON values by PyTorch name.
+  func parsedSchedulerOptions() throws -> [String: JSONValue] {
+    var options: [String: JSONValue] = [:]
+    for text in schedulerOptions {
+      guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+        throw ValidationError("--scheduler-option \(text): expected name=value")
+      }
+      let name = String(text[..<equals])
+      let value = String(text[text.index(after: equals)...])
+      options[name] = Self.jsonValue(value)
+    }
+    return options
+  }
+
+  private static func jsonValue(_ text: String) -> JSONValue {
+    switch text.lowercased() {
+    case "true": return .bool(true)
+    case "false": return .bool(false)
+    case "none", "null": return .null
+    default: break
+    }
+    if let number = Double(text) { return .number(number) }
+    let parts = text.split(separator: ",").map { Double($0) }
+    if parts.count > 1, parts.allSatisfy({ $0 != nil }) {
+      return .array(parts.map { .number($0!) })
+    }
+    return .string(text)
+  }
+}
+
+/// One run of `descent train` with its extras: steps schedulers, updates averages, clips,
+/// accumulates, and saves or resumes checkpoints.
+final class TrainingSession {
+  let trainer: Trainer<Float>
+  let scheduler: (any LRScheduler)?
+  let averaging: AveragedModel<Float>?
+  let swaStart: Int?
+  let perStepScheduler: Bool
+  let checkpoint: TrainingCheckpoint<Float>
+  let checkpointURL: URL?
+  /// The epoch to start from (1 unless resumed).
+  private(set) var firstEpoch = 1
+
+  init(flags: TrainingExtrasFlags, trainer: Trainer<Float>, model: Sequential<Float>, epochs: Int)
+    throws
+  {
+    self.trainer = trainer
+    try trainer.setAccumulationSteps(flags.accumulate)
+    try trainer.setClipNorm(flags.clipNorm)
+    let stepsPerEpoch = (trainer.loader.batchCount + flags.accumulate - 1) / flags.accumulate
+    let optimizer = trainer.optimizer
+    if let name = flags.scheduler {
+      var options = try flags.parsedSchedulerOptions()
+      if name == "OneCycleLR", options["total_steps"] == nil, options["epochs"] == nil {
+        options["total_steps"] = .number(Double(epochs * stepsPerEpoch))
+      }
+      scheduler = try makeLRScheduler(name, options: options, optimizer: optimizer)
+      perStepScheduler = ["OneCycleLR", "CyclicLR"].contains(name)
+    } else if flags.swa {
+      let lr = flags.swaLR ?? optimizer.learningRate(ofGroup: 0)
+      scheduler = try SWALR(optimizer, swaLR: .all(lr))
+      perStepScheduler = false
+    } else {
+      scheduler = nil
+      perStepScheduler = false
+    }
+    if let decay = flags.ema {
+      averaging = AveragedModel(
+        model,
+        rule: try .exponential(decay: decay, warmup: flags.emaWarmup ? .inverseGamma() : .none))
+    } else if flags.swa {
+      averaging = AveragedModel(model)
+    } else {
+      averaging = nil
+    }
+    swaStart = flags.swa ? (flags.swaStart ?? max(1, epochs * 3 / 4)) : nil
+    checkpoint = TrainingCheckpoint(
+      model: model, optimizer: optimizer, scheduler: scheduler, averaging: averaging)
+    checkpointURL = flags.checkpoint.map { URL(fileURLWithPath: $0) }
+    if let resume = flags.resume {
+      let progress = try checkpoint.load(from: URL(fileURLWithPath: resume))
+      trainer.epochsDone = progress.epoch
+      firstEpoch = progress.epoch + 1
+      print("resumed from \(resume) after epoch \(progress.epoch)")
+    }
+  }
+
+  /// Trains epoch `epoch` and does what follows it; `testLoss` is evaluated after training.
+  func runEpoch(_ epoch: Int, testLoss: () -> Double) throws -> Evaluation {
+    let ema = swaStart == nil ? averaging : nil
+    let fit = trainer.trainEpoch { _, _ in
+      ema?.updateParameters()
+      if perStepScheduler, let stepped = scheduler as? any EpochLRScheduler { stepped.step() }
+    }
+    if let swaStart {
+      if epoch >= swaStart {
+        averaging?.updateParameters()
+        (scheduler as? any EpochLRScheduler)?.step()
+      }
+    } else if let plateau = scheduler as? ReduceLROnPlateau {
+      plateau.step(metric: testLoss())
+    } else if !perStepScheduler, let stepped = scheduler as? any EpochLRScheduler {
+      stepped.step()
+    }
+    if let checkpointURL {
+      try checkpoint.save(to: checkpointURL, progress: TrainingProgress(epoch: epoch))
+    }
+    return fit
+  }
+
+  /// Runs `body` with the averaged weights in the model when averaging has begun.
+  func withAveragedWeights<R>(_ body: () throws -> R) rethrows -> R? {
+    guard let averaging, averaging.nAveraged > 0 else { return nil }
+    return try averaging.withAveragedWeights(body)
+  }
+}
