@@ -145,3 +145,15 @@ import Testing
         "rank 1 disagrees"))
   }
 }
+
+@Suite struct BenchmarkTests {
+  @Test func oneRankReportsTimesAndNoBusTraffic() throws {
+    let dataset = try Digits.load(as: Float.self)
+    let report = try DistributedBenchmark.measure(
+      over: SingleProcessCommunicator(), dataset: dataset, steps: 2)
+    #expect(report.ranks == 1)
+    #expect(report.allReduce.map(\.elements) == [1024, 65536, 1_048_576])
+    #expect(report.allReduce.allSatisfy { $0.busGigabytesPerSecond == 0 && $0.seconds >= 0 })
+    #expect(report.replicatedStepSeconds > 0 && report.zeroStepSeconds > 0)
+  }
+}
