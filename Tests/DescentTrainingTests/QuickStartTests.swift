@@ -1,0 +1,40 @@
+import DescentNN
+import DescentOptim
+import Testing
+
+/// The README's quick start, line for line, so that it keeps compiling and printing what it says.
+@Suite("README quick start")
+struct QuickStartTests {
+  final class SimpleNet: Module {
+    let fc1 = Linear<Float>(10, 100)
+    let fc2 = Linear<Float>(100, 5)
+    func forward(_ x: Tensor<Float>) -> Tensor<Float> { fc2(fc1(x).relu()) }
+  }
+
+  @Test func seedSnippetsRunAndPrint() throws {
+    let linear = Linear<Float>(5, 1)
+    #expect("\(linear)" == "Linear(in_features=5, out_features=1, bias=true)")
+    let sgd = try SGD(linear.parameters(), lr: 0.001, momentum: 0.9)
+    #expect("\(sgd)".hasPrefix("SGD (\nParameter Group 0\n    dampening: 0.0\n    lr: 0.001\n"))
+
+    let net = SimpleNet()
+    #expect("\(net)".hasPrefix("SimpleNet(\n  (fc1): Linear(in_features=10, out_features=100"))
+    let adagrad = try Adagrad(net.parameters(), lr: 0.01)
+    let rmsprop = try RMSprop(net.parameters(), lr: 0.01, alpha: 0.99, momentum: 0.9)
+    let adam = try Adam(net.parameters(), lr: 0.01, betas: (0.9, 0.999), eps: 1e-8)
+    #expect("\(adagrad)".contains("initialAccumulatorValue: 0.0"))
+    #expect("\(rmsprop)".contains("alpha: 0.99"))
+
+    var generator = SeededGenerator(seed: 0)
+    let x = Tensor<Float>(normal: [32, 10], generator: &generator)
+    let labels = (0..<32).map { $0 % 5 }
+    let before = crossEntropy(logits: net(x), labels: labels).item
+    for _ in 0..<20 {
+      adam.zeroGrad()
+      let loss = crossEntropy(logits: net(x), labels: labels)
+      loss.backward()
+      adam.step()
+    }
+    #expect(crossEntropy(logits: net(x), labels: labels).item < before / 2)
+  }
+}
