@@ -34,6 +34,7 @@ let package = Package(
     .testTarget(name: "DescentDataTests", dependencies: ["DescentData", "DescentNN"]),
     .testTarget(name: "DescentTrainingTests", dependencies: ["DescentTraining"]),
     .testTarget(name: "DescentPlotTests", dependencies: ["DescentPlot"]),
+    .testTarget(name: "DescentCLITests", dependencies: ["descent", "DescentPlot", "DescentTraining", "CCairo"]),
     .testTarget(name: "DescentDistributedTests", dependencies: ["DescentDistributed", "descent"]),
   ],
   swiftLanguageModes: [.v6]

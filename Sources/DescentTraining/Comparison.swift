@@ -24,6 +24,22 @@ public struct ComparisonProgress: Sendable {
   public var loss: Double
   /// Training samples per second in this epoch so far.
   public var samplesPerSecond: Double
+
+  /// A progress report from its parts.
+  public init(
+    optimizer: String, optimizerIndex: Int, optimizerCount: Int, epoch: Int, epochs: Int,
+    batch: Int, batchCount: Int, loss: Double, samplesPerSecond: Double
+  ) {
+    self.optimizer = optimizer
+    self.optimizerIndex = optimizerIndex
+    self.optimizerCount = optimizerCount
+    self.epoch = epoch
+    self.epochs = epochs
+    self.batch = batch
+    self.batchCount = batchCount
+    self.loss = loss
+    self.samplesPerSecond = samplesPerSecond
+  }
 }
 
 /// What one optimizer gave in a comparison.
