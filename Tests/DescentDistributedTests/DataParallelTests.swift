@@ -138,9 +138,14 @@ import Testing
       common + ["--steps", "20", "--resume", half.path, "--checkpoint", resumed.path])
     try #require(run.status == 0, "\(run.output)")
     #expect(try Self.parameters(in: resumed) == continuedValues)
-    // And two ranks resume a checkpoint of one process.
+    // And two sharded ranks resume a checkpoint written by a plain single process.
+    let plain = Self.temporaryFile("plain")
+    defer { try? FileManager.default.removeItem(at: plain) }
+    let first = try Self.reference(adam, steps: 0..<10)
+    try TrainingCheckpoint(model: first.model, optimizer: first.optimizer).save(
+      to: plain, progress: TrainingProgress(epoch: 0, step: 10))
     let again = try MPILauncher.descent(
-      ranks: 2, common + ["--steps", "20", "--resume", half.path, "--checkpoint", resumed.path])
+      ranks: 2, common + ["--steps", "20", "--resume", plain.path, "--checkpoint", resumed.path])
     try #require(again.status == 0, "\(again.output)")
     #expect(Self.relativeDifference(try Self.parameters(in: resumed), continuedValues) < 1e-5)
   }

@@ -25,10 +25,12 @@ extension DataParallelTrainer {
 
   /// Restores the model, the optimizer state (this rank's slice of it under ZeRO-1) and the step
   /// count from a checkpoint written by any number of ranks or by one process; every rank reads
-  /// the file. Returns the saved progress. Collective; every rank throws when any fails.
+  /// the file. Training resumes at the saved step, or at the start of the epoch after the saved
+  /// epoch when the checkpoint counts epochs only (as `descent train --checkpoint` does).
+  /// Returns the saved progress. Collective; every rank throws when any fails.
   @discardableResult
   public func loadCheckpoint(from url: URL) throws -> TrainingProgress {
-    try RankAgreement.run("to load checkpoint \(url.path)", over: communicator) {
+    let progress = try RankAgreement.run("to load checkpoint \(url.path)", over: communicator) {
       if let sharded = shardedOptimizer {
         let template = try sharded.gatheredTemplate()
         let snapshot = StateDictSnapshot(name: sharded.name, dict: template)
@@ -37,16 +39,15 @@ extension DataParallelTrainer {
         ).load(from: url)
         try sharded.loadGathered(snapshot.dict, source: url.path)
         sharded.refreshSlice()
-        resume(atStep: progress.step)
         return progress
       }
-      let progress = try TrainingCheckpoint<Scalar>(
+      return try TrainingCheckpoint<Scalar>(
         namedParameters: model.namedParameters(),
         optimizer: try replicatedOptimizer.orThrow(optimizerName)
       ).load(from: url)
-      resume(atStep: progress.step)
-      return progress
     }
+    resume(atStep: max(progress.step, progress.epoch * batchesPerEpoch))
+    return progress
   }
 }
 

@@ -28,6 +28,14 @@ extension TrainCommand {
 
   private func trainDistributed(over communicator: MPICommunicator) throws {
     let flags = parallel
+    let unsupported = [
+      ("--scheduler", extras.scheduler != nil), ("--ema", extras.ema != nil), ("--swa", extras.swa),
+      ("--clip-norm", extras.clipNorm != nil), ("--accumulate", extras.accumulate != 1),
+    ].filter(\.1).map(\.0)
+    guard unsupported.isEmpty else {
+      throw ValidationError(
+        "\(unsupported.joined(separator: ", ")) cannot be combined with --distributed yet")
+    }
     let dataset: Dataset<Float> = try communicator.agree("to load the data") {
       try data.map { try CSVLoader.load(URL(fileURLWithPath: $0)) } ?? Digits.load()
     }
@@ -54,28 +62,33 @@ extension TrainCommand {
     let perEpoch = trainer.batchesPerEpoch
     let target = flags.steps ?? epochs * perEpoch
     var (loss, correct, seen) = (0.0, 0, 0)
+    var savedAt: Int?
+    func save(_ path: String) throws {
+      try trainer.saveCheckpoint(to: URL(fileURLWithPath: path))
+      savedAt = trainer.stepsDone
+      if root { print("checkpoint written to \(path) at step \(trainer.stepsDone)") }
+    }
     try trainer.train(until: target) { step, batchLoss, batchCorrect in
       let size = min(batchSize, train.count - (step - 1) % perEpoch * batchSize)
       loss += batchLoss * Double(size)
       correct += batchCorrect
       seen += size
-      guard root, step % perEpoch == 0 || step == target else { return }
-      let check = Trainer.evaluate(model, on: test)
-      print(
-        String(
-          format: "epoch %3d  step %5d  loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f",
-          (step + perEpoch - 1) / perEpoch, step, loss / Double(seen),
-          Double(correct) / Double(seen), check.loss, check.accuracy))
-      (loss, correct, seen) = (0, 0, 0)
+      if root, step % perEpoch == 0 || step == target {
+        let check = Trainer.evaluate(model, on: test)
+        print(
+          String(
+            format: "epoch %3d  step %5d  loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f",
+            (step + perEpoch - 1) / perEpoch, step, loss / Double(seen),
+            Double(correct) / Double(seen), check.loss, check.accuracy))
+        (loss, correct, seen) = (0, 0, 0)
+      }
+      if step % perEpoch == 0, let path = extras.checkpoint { try save(path) }
     }
     let counts = try communicator.allGatherWords([UInt64(trainer.stateElementCount)])
     if root {
       let states = counts.map { String($0[0]) }.joined(separator: " ")
       print("optimizer state elements per rank: \(states)")
     }
-    if let path = extras.checkpoint {
-      try trainer.saveCheckpoint(to: URL(fileURLWithPath: path))
-      if root { print("checkpoint written to \(path) at step \(trainer.stepsDone)") }
-    }
+    if let path = extras.checkpoint, savedAt != trainer.stepsDone { try save(path) }
   }
 }
