@@ -43,9 +43,9 @@ func rosenbrockLoss(_ parameter: Parameter<Double>) -> Double {
       let loss = lbfgs.step {
         let (loss, gradient) = rosenbrockByAutograd(point.value.scalars)
         point.grad = Tensor(gradient)
-        return loss
+        return Double(loss)
       }
-      losses.append(Double(loss))
+      losses.append(loss)
       points.append(point.value.scalars.map { Double($0) })
     }
     #expect(abs(losses[0] - fixture.losses[0]) <= 1e-6 * fixture.losses[0])
@@ -124,33 +124,6 @@ func rosenbrockLoss(_ parameter: Parameter<Double>) -> Double {
     #expect(lbfgs.hyperparameters.maxEval == 8)
   }
 
-  @Test func stateDictRoundTripsThroughJSON() throws {
-    let point = Parameter(Tensor<Double>([-1.5, 2]))
-    let lbfgs = try LBFGS([point], lineSearchFn: .strongWolfe)
-    lbfgs.step { rosenbrockLoss(point) }
-    let data = try JSONEncoder().encode(lbfgs.stateDict())
-    let copyPoint = Parameter(point.value)
-    let copy = try LBFGS([copyPoint])
-    try copy.loadStateDict(JSONDecoder().decode(LBFGSStateDict<Double>.self, from: data))
-    #expect(copy.stateDict() == lbfgs.stateDict())
-    lbfgs.step { rosenbrockLoss(point) }
-    copy.step { rosenbrockLoss(copyPoint) }
-    #expect(copyPoint.value.scalars == point.value.scalars)
-    let json = String(decoding: data, as: UTF8.self)
-    for key in ["old_dirs", "old_stps", "H_diag", "prev_flat_grad", "n_iter", "func_evals"] {
-      #expect(json.contains("\"\(key)\""))
-    }
-  }
-
-  @Test func stateDictOfTheWrongSizeIsRejected() throws {
-    let point = Parameter(Tensor<Double>([-1.5, 2]))
-    let lbfgs = try LBFGS([point])
-    lbfgs.step { rosenbrockLoss(point) }
-    let other = try LBFGS([Parameter(Tensor<Double>([1, 2, 3]))])
-    #expect(throws: OptimizerError.self) { try other.loadStateDict(lbfgs.stateDict()) }
-    #expect(other.state == LBFGSState())
-  }
-
   @Test func invalidHyperparametersAreNamed() throws {
     let point = Parameter(Tensor<Double>([0, 0]))
     let cases: [(String, () throws -> LBFGS<Double>)] = [
@@ -186,17 +159,18 @@ func rosenbrockLoss(_ parameter: Parameter<Double>) -> Double {
     }
   }
 
+  /// Counts print as the Doubles the entries hold, as for every optimizer; the line search by name.
   @Test func printsPyTorchLayout() throws {
     let lbfgs = try LBFGS([Parameter(Tensor<Double>([0]))], lineSearchFn: .strongWolfe)
     #expect(
       lbfgs.description == """
         LBFGS (
         Parameter Group 0
-            historySize: 100
+            historySize: 100.0
             lineSearchFn: strong_wolfe
             lr: 1.0
-            maxEval: 25
-            maxIter: 20
+            maxEval: 25.0
+            maxIter: 20.0
             toleranceChange: 1e-09
             toleranceGrad: 1e-07
         )
@@ -210,13 +184,33 @@ func rosenbrockLoss(_ parameter: Parameter<Double>) -> Double {
     #expect(lbfgs.momentum(ofGroup: 0) == nil)
   }
 
-  @Test func hyperparametersDecodeFromPyTorchNames() throws {
-    let json = #"{"lr": 0.5, "max_iter": 8, "line_search_fn": "strong_wolfe"}"#
-    let decoded = try JSONDecoder().decode(LBFGSHyperparameters.self, from: Data(json.utf8))
-    #expect(decoded == (try LBFGSHyperparameters(lr: 0.5, maxIter: 8, lineSearchFn: .strongWolfe)))
-    #expect(decoded.maxEval == 10)
-    #expect(throws: (any Error).self) {
-      try JSONDecoder().decode(LBFGSHyperparameters.self, from: Data(#"{"lr": -1}"#.utf8))
+  @Test func hyperparametersRoundTripThroughEntries() throws {
+    let settings = try LBFGSHyperparameters(
+      lr: 0.5, maxIter: 8, toleranceGrad: 1e-5, historySize: 4, lineSearchFn: .strongWolfe)
+    #expect(try LBFGSHyperparameters(entries: settings.entries) == settings)
+    #expect(settings.entries["lineSearchFn"] == .flag(true))
+    #expect(settings.entries["maxEval"] == .number(10))
+    #expect(LBFGSHyperparameters().entries["lineSearchFn"] == .flag(false))
+  }
+
+  @Test func optionsApplyOverPyTorchDefaults() throws {
+    // PyTorch: max_eval defaults to max_iter * 5 // 4, also when max_iter is given.
+    let given = try LBFGSHyperparameters(options: ["maxIter": 9, "lineSearchFn": true])
+    #expect(given.maxIter == 9 && given.maxEval == 11 && given.lineSearchFn == .strongWolfe)
+    #expect(given.lr == 1 && given.historySize == 100)
+    #expect(try LBFGSHyperparameters(options: ["maxIter": 9, "maxEval": 3]).maxEval == 3)
+    #expect(try LBFGSHyperparameters(options: [:]) == LBFGSHyperparameters())
+    let cases: [(String, [String: HyperparameterValue])] = [
+      ("maxIter", ["maxIter": 2.5]),
+      ("historySize", ["historySize": 0]),
+      ("lineSearchFn", ["lineSearchFn": 1]),
+      ("momentum", ["momentum": 0.9]),
+    ]
+    for (name, options) in cases {
+      let error = #expect(throws: OptimizerError.self) {
+        _ = try LBFGSHyperparameters(options: options)
+      }
+      #expect(error?.description.contains(name) == true, "\(String(describing: error))")
     }
   }
 

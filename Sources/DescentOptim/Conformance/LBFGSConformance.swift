@@ -86,10 +86,10 @@ public struct LBFGSFixtureRunner: FixtureRunner {
     }
     let point = Parameter(Tensor<Scalar>(fixture.start.map { Scalar($0) }))
     let optimizer = try LBFGS([ParameterGroup([point])], hyperparameters: fixture.hyperparameters())
-    func closure() -> Scalar {
+    func closure() -> Double {
       let (loss, gradient) = rosenbrockByAutograd(point.value.scalars)
       point.grad = Tensor(gradient)
-      return loss
+      return Double(loss)
     }
     var tally = DeviationTally(tolerance: tolerance)
     tally.compare(point.value.scalars.map { Double($0) }, fixture.expected[0], "start")

@@ -6,7 +6,7 @@ public enum OptimizerCatalog {
   /// The PyTorch class names that can be built.
   public static let names = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD",
-    "Rprop", "Adafactor",
+    "Rprop", "Adafactor", "LBFGS",
   ]
 
   /// `weight_decay` → `weightDecay`: PyTorch's option name in camelCase.
@@ -55,6 +55,8 @@ public enum OptimizerCatalog {
     case "Rprop": return try build(RpropUpdate<Scalar>.self)
     case "Adafactor":
       return try Adafactor(groups: groups, defaults: settings(AdafactorUpdate<Scalar>.self))
+    case "LBFGS":
+      return try LBFGS(groups, hyperparameters: LBFGSHyperparameters(options: options))
     default: throw OptimizerError.unknownOptimizer(name)
     }
   }

@@ -5,19 +5,28 @@ import DescentTensor
 /// calling the closure to re-evaluate the loss and its gradients.
 ///
 /// As in PyTorch there is one parameter group only, and the state belongs to the whole vector.
+/// Without a closure, ``step()`` takes a single fixed-step iteration from the gradients already
+/// computed (see there).
 ///
 /// ```swift
 /// let lbfgs = try LBFGS([w], lr: 1, lineSearchFn: .strongWolfe)
 /// let loss = try lbfgs.step { try lossAndBackward() }
 /// ```
-public final class LBFGS<Scalar: LaneScalar>: ScheduledOptimizer, CustomStringConvertible {
+public final class LBFGS<Scalar: LaneScalar>: TrainingOptimizer {
+  /// `"LBFGS"`.
+  public var name: String { "LBFGS" }
   /// The parameters, in the order of the flat vector.
   public let parameters: [Parameter<Scalar>]
   /// The hyperparameters of the single group (schedulers change `lr`).
   public var hyperparameters: LBFGSHyperparameters
   /// The state carried from one step to the next.
-  public private(set) var state = LBFGSState<Scalar>()
-  private let count: Int
+  public internal(set) var state = LBFGSState<Scalar>()
+  /// Kept for ``TrainingOptimizer``; it changes nothing here. LBFGS's vector arithmetic has one
+  /// path: scalar loops in the order PyTorch's CPU kernels round (dot products accumulated in
+  /// order, fused `add_`), which SIMD lanes would change.
+  public var kernelPath = KernelPath.vectorized
+  /// The number of elements of the flat vector.
+  let count: Int
 
   /// LBFGS over `parameters`, with PyTorch's defaults.
   ///
@@ -74,10 +83,36 @@ public final class LBFGS<Scalar: LaneScalar>: ScheduledOptimizer, CustomStringCo
   /// - Returns: the loss of the first evaluation, at the parameters as they were on entry.
   /// - Throws: what `closure` throws (the parameters may then have moved).
   @discardableResult
-  public func step(closure: () throws -> Scalar) rethrows -> Scalar {
-    let settings = hyperparameters
+  public func step(closure: () throws -> Double) rethrows -> Double {
+    try iterate(hyperparameters, closure: closure)
+  }
+
+  /// One LBFGS iteration from the gradients already in the parameters, for training loops that
+  /// call `backward()` and then `step()`: what ``step(closure:)`` does with `maxIter` 1 and a
+  /// closure that returns the loss already computed (its one evaluation counts in `func_evals`),
+  /// a fixed step of `lr` along the two-loop direction (the first iteration's scaled by
+  /// `min(1, 1 / |g|_1)`). The loss is unknown, so the state's `prev_loss` is cleared.
+  ///
+  /// PyTorch's `step` requires a closure; a line search needs one to re-evaluate the loss, so
+  /// calling this with `lineSearchFn` set is a programming error (a precondition failure):
+  /// use ``step(closure:)``.
+  public func step() {
+    precondition(
+      hyperparameters.lineSearchFn == nil,
+      "LBFGS with lineSearchFn strong_wolfe re-evaluates the loss: call step(closure:)")
+    var settings = hyperparameters
+    settings.maxIter = 1
+    // With maxIter 1 and no line search, the loss only becomes prev_loss, cleared below.
+    _ = iterate(settings) { .nan }
+    state.prevLoss = nil
+  }
+
+  /// The iterations of one call of `step` under `settings`.
+  private func iterate(
+    _ settings: LBFGSHyperparameters, closure: () throws -> Double
+  ) rethrows -> Double {
     let originalLoss = try closure()
-    var loss = Double(originalLoss)
+    var loss = originalLoss
     var currentEvaluations = 1
     state.funcEvals += 1
     var flatGrad = gatherFlatGrad()
@@ -116,7 +151,7 @@ public final class LBFGS<Scalar: LaneScalar>: ScheduledOptimizer, CustomStringCo
       case nil:
         addToParameters(direction, times: t)
         if iteration != settings.maxIter {
-          loss = Double(try closure())
+          loss = try closure()
           flatGrad = gatherFlatGrad()
           optimal = LBFGSVector.maxMagnitude(flatGrad) <= settings.toleranceGrad
           evaluations = 1
@@ -218,33 +253,12 @@ public final class LBFGS<Scalar: LaneScalar>: ScheduledOptimizer, CustomStringCo
 
   /// The loss and gradient at `start + step * direction`; the parameters are `start` afterwards.
   private func directionalEvaluate(
-    _ closure: () throws -> Scalar, from start: [Scalar], step: Double, along direction: [Scalar]
+    _ closure: () throws -> Double, from start: [Scalar], step: Double, along direction: [Scalar]
   ) rethrows -> (loss: Double, gradient: [Scalar]) {
     addToParameters(direction, times: step)
     defer { setValues(start) }
-    let loss = Double(try closure())
+    let loss = try closure()
     return (loss, gatherFlatGrad())
-  }
-
-  // MARK: State dict
-
-  /// The hyperparameters and state, to save in a checkpoint.
-  public func stateDict() -> LBFGSStateDict<Scalar> {
-    LBFGSStateDict(hyperparameters: hyperparameters, state: state)
-  }
-
-  /// Replaces the hyperparameters and state by those of `dict`.
-  ///
-  /// - Throws: ``OptimizerError/stateDictMismatch(optimizer:reason:)`` when a vector's size does
-  ///   not match the parameters or the history is inconsistent; nothing is then changed.
-  public func loadStateDict(_ dict: LBFGSStateDict<Scalar>) throws {
-    if let reason = dict.state.mismatch(
-      count: count, historySize: dict.hyperparameters.historySize)
-    {
-      throw OptimizerError.stateDictMismatch(optimizer: "LBFGS", reason: reason)
-    }
-    hyperparameters = dict.hyperparameters
-    state = dict.state
   }
 
   // MARK: ScheduledOptimizer
@@ -260,10 +274,14 @@ public final class LBFGS<Scalar: LaneScalar>: ScheduledOptimizer, CustomStringCo
   /// No effect: LBFGS has no momentum.
   public func setMomentum(_ value: Double, ofGroup index: Int) {}
 
-  /// PyTorch's printed layout with Swift spellings.
+  /// PyTorch's printed layout with Swift spellings: the entries sorted, the line search by name
+  /// (`strong_wolfe` or `nil`) rather than as its flag.
   public var description: String {
     var text = "LBFGS (\nParameter Group 0\n"
-    for (name, value) in hyperparameters.entries { text += "    \(name): \(value)\n" }
+    let search = hyperparameters.lineSearchFn?.description ?? "nil"
+    for (name, value) in hyperparameters.entries.sorted(by: { $0.key < $1.key }) {
+      text += "    \(name): \(name == "lineSearchFn" ? search : value.description)\n"
+    }
     return text + ")"
   }
 }

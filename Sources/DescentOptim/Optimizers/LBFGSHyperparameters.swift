@@ -21,9 +21,13 @@ public enum LBFGSLineSearch: String, Codable, Sendable, Equatable, CustomStringC
   }
 }
 
-/// LBFGS's hyperparameters, with PyTorch's defaults. Coded with PyTorch's names
-/// (`max_iter`, `line_search_fn`...); decoding validates.
-public struct LBFGSHyperparameters: Codable, Equatable, Sendable {
+/// LBFGS's hyperparameters, with PyTorch's defaults.
+///
+/// As ``Hyperparameters`` entries (state dicts, the catalog's options, the printed description)
+/// the names are PyTorch's in camelCase, and `lineSearchFn` is a flag, since a
+/// ``HyperparameterValue`` holds no text: `true` for `"strong_wolfe"` (the only line search),
+/// `false` for `None`.
+public struct LBFGSHyperparameters: Hyperparameters {
   /// The step length of each iteration, or the line search's first trial (default 1).
   public var lr = 1.0
   /// The most iterations per call of `step` (default 20).
@@ -63,38 +67,44 @@ public struct LBFGSHyperparameters: Codable, Equatable, Sendable {
     (self.historySize, self.lineSearchFn) = (historySize, lineSearchFn)
   }
 
-  enum CodingKeys: String, CodingKey {
-    case lr
-    case maxIter = "max_iter"
-    case maxEval = "max_eval"
-    case toleranceGrad = "tolerance_grad"
-    case toleranceChange = "tolerance_change"
-    case historySize = "history_size"
-    case lineSearchFn = "line_search_fn"
-  }
-
-  /// Decodes PyTorch-named fields (missing ones take PyTorch's defaults) and validates them.
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    let maxIter = try container.decodeIfPresent(Int.self, forKey: .maxIter) ?? 20
+  /// Builds and validates the hyperparameters from every entry (`lineSearchFn` a flag; the
+  /// counts whole numbers).
+  ///
+  /// - Throws: ``OptimizerError`` for a missing, unknown, mistyped or invalid entry.
+  public init(entries: [String: HyperparameterValue]) throws {
+    let reader = try HyperparameterReader(entries, for: Self.self, optimizer: "LBFGS")
+    func count(_ name: String) throws -> Int {
+      let value = try reader.number(name)
+      // Whole numbers of magnitude below 2^53 convert to Int exactly.
+      try HyperparameterCheck("LBFGS").require(
+        value.rounded() == value && abs(value) < 0x1p53, name, value, "a whole number")
+      return Int(value)
+    }
     try self.init(
-      lr: container.decodeIfPresent(Double.self, forKey: .lr) ?? 1,
-      maxIter: maxIter,
-      maxEval: container.decodeIfPresent(Int.self, forKey: .maxEval),
-      toleranceGrad: container.decodeIfPresent(Double.self, forKey: .toleranceGrad) ?? 1e-7,
-      toleranceChange: container.decodeIfPresent(Double.self, forKey: .toleranceChange) ?? 1e-9,
-      historySize: container.decodeIfPresent(Int.self, forKey: .historySize) ?? 100,
-      lineSearchFn: container.decodeIfPresent(String.self, forKey: .lineSearchFn).map {
-        try LBFGSLineSearch(pytorchName: $0)
-      })
+      lr: reader.number("lr"), maxIter: count("maxIter"), maxEval: count("maxEval"),
+      toleranceGrad: reader.number("toleranceGrad"),
+      toleranceChange: reader.number("toleranceChange"), historySize: count("historySize"),
+      lineSearchFn: reader.flag("lineSearchFn") ? .strongWolfe : nil)
   }
 
-  /// Every hyperparameter by its Swift name, as the printed description shows them.
-  public var entries: [(name: String, value: String)] {
+  /// PyTorch's defaults with `options` (any subset of ``entries``) applied; as in PyTorch,
+  /// `maxEval` follows a given `maxIter` (`maxIter * 5 / 4`) unless it is given too.
+  ///
+  /// - Throws: ``OptimizerError`` for an unknown, mistyped or invalid option.
+  public init(options: [String: HyperparameterValue]) throws {
+    var entries = Self().entries.merging(options) { $1 }
+    if options["maxEval"] == nil, case .number(let maxIter)? = options["maxIter"] {
+      entries["maxEval"] = .number((maxIter * 5 / 4).rounded(.down))
+    }
+    try self.init(entries: entries)
+  }
+
+  /// Every hyperparameter by name.
+  public var entries: [String: HyperparameterValue] {
     [
-      ("historySize", "\(historySize)"), ("lineSearchFn", lineSearchFn?.description ?? "nil"),
-      ("lr", "\(lr)"), ("maxEval", "\(maxEval)"), ("maxIter", "\(maxIter)"),
-      ("toleranceChange", "\(toleranceChange)"), ("toleranceGrad", "\(toleranceGrad)"),
+      "lr": .number(lr), "maxIter": .number(Double(maxIter)), "maxEval": .number(Double(maxEval)),
+      "toleranceGrad": .number(toleranceGrad), "toleranceChange": .number(toleranceChange),
+      "historySize": .number(Double(historySize)), "lineSearchFn": .flag(lineSearchFn != nil),
     ]
   }
 }
