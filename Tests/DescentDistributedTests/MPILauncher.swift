@@ -58,6 +58,8 @@ enum MPILauncher {
     for key in environment.keys where key.hasPrefix("OMPI_") || key.hasPrefix("PMIX_") {
       environment[key] = nil
     }
+    // Containers often forbid the cross-memory attach Open MPI's shared-memory transport uses.
+    environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
     process.environment = environment
     let pipe = Pipe()
     process.standardOutput = pipe

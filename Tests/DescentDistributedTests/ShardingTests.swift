@@ -2,6 +2,7 @@ import DescentData
 import DescentNN
 import DescentOptim
 import DescentTensor
+import Foundation
 import Testing
 
 @testable import DescentDistributed
@@ -155,5 +156,23 @@ import Testing
     #expect(report.allReduce.map(\.elements) == [1024, 65536, 1_048_576])
     #expect(report.allReduce.allSatisfy { $0.busGigabytesPerSecond == 0 && $0.seconds >= 0 })
     #expect(report.replicatedStepSeconds > 0 && report.zeroStepSeconds > 0)
+  }
+}
+
+@Suite struct BenchmarkLaunchTests {
+  @Test func launchDecodesTheReportARankPrints() throws {
+    _ = try MPILauncher.mpirun()
+    let report = DistributedBenchReport(
+      ranks: 2,
+      allReduce: [.init(elements: 1024, seconds: 1e-5, busGigabytesPerSecond: 0.4)],
+      replicatedStepSeconds: 0.002, zeroStepSeconds: 0.003)
+    let line = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+    let echoed = try DistributedBenchmark.launch(
+      ranks: 1, executable: URL(fileURLWithPath: "/bin/echo"), arguments: [line])
+    #expect(echoed == report)
+    #expect(throws: DistributedError.self) {
+      try DistributedBenchmark.launch(
+        ranks: 1, executable: URL(fileURLWithPath: "/bin/true"), arguments: [])
+    }
   }
 }
