@@ -55,6 +55,6 @@ struct CommandErrorTests {
     #expect(throws: (any Error).self) { try ScheduleCommand.parse(["StepLR", "--lr", "nan"]) }
     #expect(throws: (any Error).self) { try ScheduleCommand.parse(["StepLR", "--lr", "-1"]) }
     let paths = try PathsCommand.parse(["--function", "saddle", "--optimizers", "adam=0.1"])
-    #expect(paths.function == "saddle" && paths.optimizers == "adam=0.1")
+    #expect(paths.function == "saddle" && paths.lineUp.optimizers == "adam=0.1")
   }
 }

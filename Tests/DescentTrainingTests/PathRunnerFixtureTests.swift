@@ -1,32 +1,20 @@
-import DescentOptim
 import DescentTraining
 import Foundation
 import Testing
 
-/// A `trajectory` fixture (FORMAT.md), read straight from DescentOptimTests' fixture folder.
-private struct TrajectoryCase: Decodable, CustomStringConvertible {
-  let name: String
-  let function: String
-  let optimizer: String
-  let options: [String: JSONValue]
-  let start: [Double]
-  let steps: Int
-  let expected: [[Double]]
-
-  var description: String { name }
-}
+@testable import DescentOptim
 
 /// The folder holding PyTorch's fixtures.
 private let fixtureFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().appendingPathComponent("DescentOptimTests/Fixtures")
 
 /// Every `loop-rosenbrock-*` and `loop-beale-*` fixture.
-private func trajectoryCases() throws -> [TrajectoryCase] {
+private func trajectoryCases() throws -> [TrajectoryFixture] {
   let files = try FileManager.default.contentsOfDirectory(atPath: fixtureFolder.path)
     .filter { $0.hasPrefix("loop-rosenbrock-") || $0.hasPrefix("loop-beale-") }.sorted()
   return try files.map {
     try JSONDecoder().decode(
-      TrajectoryCase.self, from: Data(contentsOf: fixtureFolder.appendingPathComponent($0)))
+      TrajectoryFixture.self, from: Data(contentsOf: fixtureFolder.appendingPathComponent($0)))
   }
 }
 
@@ -41,7 +29,7 @@ struct PathRunnerFixtureTests {
   /// Each point of the runner's path matches PyTorch's within FORMAT.md's trajectory tolerance
   /// (rtol 1e-8, atol 1e-10).
   @Test(arguments: try trajectoryCases())
-  fileprivate func matchesFixture(_ fixture: TrajectoryCase) throws {
+  func matchesFixture(_ fixture: TrajectoryFixture) throws {
     let surface = try #require(TestSurface(rawValue: fixture.function))
     var options: [String: HyperparameterValue] = [:]
     for (key, value) in fixture.options {

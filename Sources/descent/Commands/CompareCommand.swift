@@ -12,11 +12,7 @@ struct CompareCommand: ParsableCommand {
       "Train the digits MLP with several optimizers from the same weights and batches; plot the curves."
   )
 
-  @Option(
-    help: ArgumentHelp(
-      "Comma-separated optimizers, each optionally name=lr (e.g. sgd=0.1,momentum,adam=0.002).",
-      valueName: "list"))
-  var optimizers = "sgd,momentum,nesterov,adagrad,adadelta,rmsprop,adam"
+  @OptionGroup var lineUp: OptimizerListOption
 
   @Option(help: "Passes over the training set per optimizer.")
   var epochs = 10
@@ -41,7 +37,7 @@ struct CompareCommand: ParsableCommand {
 
   func run() throws {
     let destination = try OutputPath(output)
-    let recipes = try OptimizerRecipe.list(optimizers).map {
+    let recipes = try lineUp.recipes().map {
       $0.withDefaultLR(OptimizerComparison.defaultLR(for: $0))
     }
     let (train, test) = try Digits.load(as: Float.self).split(testFraction: 0.2, seed: seed)

@@ -15,11 +15,7 @@ struct PathsCommand: ParsableCommand {
       valueName: "name"))
   var function = "rosenbrock"
 
-  @Option(
-    help: ArgumentHelp(
-      "Comma-separated optimizers, each optionally name=lr (e.g. sgd=0.001,momentum,adam=0.05).",
-      valueName: "list"))
-  var optimizers = "sgd,momentum,nesterov,adagrad,adadelta,rmsprop,adam"
+  @OptionGroup var lineUp: OptimizerListOption
 
   @Option(help: "Number of steps.")
   var steps = 500
@@ -39,7 +35,7 @@ struct PathsCommand: ParsableCommand {
   func run() throws {
     let destination = try OutputPath(output)
     let surface = try Self.surface(function)
-    let recipes = try OptimizerRecipe.list(optimizers)
+    let recipes = try lineUp.recipes()
     let from = try start.map(Self.point) ?? surface.defaultStart
     let paths = try Self.paths(on: surface, recipes: recipes, from: from, steps: steps)
     print(Self.table(paths, on: surface))
