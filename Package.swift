@@ -28,6 +28,9 @@ let package = Package(
         "DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot", "DescentTraining",
         "DescentDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .executableTarget(
+      name: "descent-mpi-check", dependencies: ["DescentDistributed", "DescentTensor"],
+      path: "Sources/DescentMPICheck"),
     .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
     .testTarget(name: "DescentNNTests", dependencies: ["DescentNN"]),
     .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim"], resources: [.copy("Fixtures")]),
@@ -35,7 +38,8 @@ let package = Package(
     .testTarget(name: "DescentTrainingTests", dependencies: ["DescentTraining"]),
     .testTarget(name: "DescentPlotTests", dependencies: ["DescentPlot"]),
     .testTarget(name: "DescentCLITests", dependencies: ["descent", "DescentPlot", "DescentTraining", "CCairo"]),
-    .testTarget(name: "DescentDistributedTests", dependencies: ["DescentDistributed", "descent"]),
+    .testTarget(
+      name: "DescentDistributedTests", dependencies: ["DescentDistributed", "descent", "descent-mpi-check"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -166,6 +166,18 @@ import Testing
     #expect(run.output.components(separatedBy: "not divisible by the 2 ranks").count - 1 == 2)
   }
 
+  @Test(arguments: [2, 3])
+  func everyCollectiveSumsGathersAndBroadcastsAcrossRanks(ranks: Int) throws {
+    let run = try MPILauncher.run(
+      try MPILauncher.mpirun(),
+      [
+        "--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)",
+        try MPILauncher.binary("descent-mpi-check").path,
+      ])
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.output.contains("ok collectives over \(ranks) ranks"), "\(run.output)")
+  }
+
   @Test func distributedOutsideMPIRunSaysHowToLaunch() throws {
     let run = try MPILauncher.run(try MPILauncher.descent(), ["train", "--distributed"])
     #expect(run.status != 0)

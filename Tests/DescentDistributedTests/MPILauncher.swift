@@ -29,7 +29,10 @@ enum MPILauncher {
   }
 
   /// The `descent` binary built next to the test bundle (in .build/<config>/).
-  static func descent() throws -> URL {
+  static func descent() throws -> URL { try binary("descent") }
+
+  /// The executable `name` of this package, built next to the test bundle (in .build/<config>/).
+  static func binary(_ name: String) throws -> URL {
     var folders: [URL] = []
     if let executable = Bundle.main.executableURL {
       folders.append(executable.deletingLastPathComponent())
@@ -40,11 +43,11 @@ enum MPILauncher {
       .deletingLastPathComponent().deletingLastPathComponent()
     folders += ["debug", "release"].map { root.appendingPathComponent(".build/\($0)") }
     for folder in folders {
-      let candidate = folder.appendingPathComponent("descent")
+      let candidate = folder.appendingPathComponent(name)
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
     }
     throw Missing(
-      description: "the descent binary was not found next to the tests in \(folders.map(\.path))")
+      description: "the \(name) binary was not found next to the tests in \(folders.map(\.path))")
   }
 
   /// Runs `executable` with `arguments`, killing it after `timeout` seconds (a hang fails).
