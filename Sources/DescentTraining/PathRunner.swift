@@ -63,7 +63,7 @@ public struct PathRunner: Sendable {
   /// Learning rates per surface, in the order of ``OptimizerRecipe/seedLineUp``:
   /// SGD, Momentum, Nesterov, AdaGrad, Adadelta, RMSprop, Adam.
   private static let seedRates: [TestSurface: [Double]] = [
-    .rosenbrock: [1e-3, 1e-3, 1e-3, 1, 1, 0.01, 0.1],
+    .rosenbrock: [1e-3, 5e-4, 5e-4, 0.5, 1, 0.01, 0.1],
     .beale: [0.01, 2e-3, 2e-3, 1, 1, 0.02, 0.05],
     .saddle: [0.05, 5e-3, 5e-3, 0.2, 1, 5e-3, 0.01],
     .himmelblau: [1e-3, 2e-4, 2e-4, 0.2, 1, 0.01, 0.05],
