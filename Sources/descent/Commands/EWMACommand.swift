@@ -44,7 +44,7 @@ struct EWMACommand: ParsableCommand {
 
   /// One averaged curve and its legend text.
   struct Curve {
-    /// Legend text, e.g. `ewma_curve` or `ewma_curve (beta 0.98, bias-corrected)`.
+    /// Legend text, e.g. `ewma_curve`, `ewma_curve (bias-corrected)` or `beta 0.98, corrected`.
     var label: String
     /// One value per sample.
     var values: [Double]
@@ -65,17 +65,15 @@ struct EWMACommand: ParsableCommand {
   static func curves(of data: [Double], betas: [Double], biasCorrected: Bool) throws -> [Curve] {
     var curves: [Curve] = []
     for beta in betas {
-      let suffix = betas.count > 1 ? " (beta \(beta))" : ""
+      // One beta keeps the seed's legend; several are named by their beta.
+      let name = betas.count > 1 ? "beta \(beta)" : "ewma_curve"
       curves.append(
-        Curve(
-          label: "ewma_curve" + suffix, values: try ewma(data, beta: beta), biasCorrected: false)
-      )
+        Curve(label: name, values: try ewma(data, beta: beta), biasCorrected: false))
       if biasCorrected {
-        let label = "ewma_curve" + (betas.count > 1 ? " (beta \(beta), " : " (") + "bias-corrected)"
         curves.append(
           Curve(
-            label: label, values: try ewma(data, beta: beta, biasCorrected: true),
-            biasCorrected: true))
+            label: name + (betas.count > 1 ? ", corrected" : " (bias-corrected)"),
+            values: try ewma(data, beta: beta, biasCorrected: true), biasCorrected: true))
       }
     }
     return curves
@@ -91,10 +89,17 @@ struct EWMACommand: ParsableCommand {
     var averaged = Panel(title: "ewma", xLabel: "x", yLabel: "y")
     averaged.scatter(x: x, y: data, label: "original_data", color: .blue, size: 6)
     let colours = [Color.red, .orange, .green] + Color.tab10.dropFirst(4)
-    for (index, curve) in curves.enumerated() {
+    var beta = 0
+    for curve in curves {
+      // A bias-corrected curve follows its plain one, in the same colour, dashed.
+      if !curve.biasCorrected && curve.label != curves.first?.label { beta += 1 }
       averaged.line(
-        x: x, y: curve.values, label: curve.label, color: colours[index % colours.count],
+        x: x, y: curve.values, label: curve.label, color: colours[beta % colours.count],
         width: 2, dash: curve.biasCorrected ? .dashed : .solid)
+    }
+    if curves.count > 1 {
+      averaged.legend = .outsideRight
+      figure.width = 1150
     }
     figure[0, 0] = original
     figure[0, 1] = averaged
