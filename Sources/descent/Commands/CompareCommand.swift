@@ -55,7 +55,12 @@ struct CompareCommand: ParsableCommand {
           print(Self.status(state))
         }
       }
-      progress.finish()
+      progress.finish(
+        progress.isTerminal
+          ? "\(run.recipe.legendText): "
+            + String(
+              format: "train loss %.4f, test accuracy %.2f%%", run.finalTrainLoss,
+              100 * run.testAccuracy) : nil)
       runs.append(run)
     }
     print(Self.table(runs))
