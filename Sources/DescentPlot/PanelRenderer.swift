@@ -97,7 +97,8 @@ struct PanelRenderer {
     var result: [(Double, Double)] = []
     for (a, b) in zip(points, points.dropFirst()) {
       let length = hypot(b.0 - a.0, b.1 - a.1)
-      let steps = min(Int(length / 4), 500)
+      // Clamp before converting: points far off the canvas may be 1e300 pixels apart (or inf).
+      let steps = length.isFinite ? Int(min(length / 4, 500)) : 0
       for step in 0...steps {
         let t = steps == 0 ? 0 : Double(step) / Double(steps)
         result.append((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t))

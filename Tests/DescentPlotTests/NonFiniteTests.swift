@@ -46,6 +46,15 @@ func widestGap(_ columns: [Int]) -> Int {
     return figure
   }
 
+  /// Finite but huge values (a diverging optimizer's path) draw without overflowing anything.
+  @Test func hugeFiniteValuesDraw() throws {
+    var y = Array(repeating: 1.0, count: 11)
+    y[4] = 1e300
+    y[5] = -Double.greatestFiniteMagnitude
+    let columns = try columnsContaining(red, in: lineFigure(y).render(as: .png))
+    #expect(columns.count > 100)
+  }
+
   @Test func nanBreaksALine() throws {
     let full = try columnsContaining(
       red, in: lineFigure(Array(repeating: 1, count: 11)).render(as: .png))
