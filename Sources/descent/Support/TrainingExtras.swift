@@ -76,33 +76,9 @@ struct TrainingExtrasFlags: ParsableArguments {
     }
   }
 
-  /// The scheduler options as JSON values by PyTorch name.
+  /// The scheduler options as JSON values by PyTorch name (parsed as `descent schedule` does).
   func parsedSchedulerOptions() throws -> [String: JSONValue] {
-    var options: [String: JSONValue] = [:]
-    for text in schedulerOptions {
-      guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-        throw ValidationError("--scheduler-option \(text): expected name=value")
-      }
-      let name = String(text[..<equals])
-      let value = String(text[text.index(after: equals)...])
-      options[name] = Self.jsonValue(value)
-    }
-    return options
-  }
-
-  private static func jsonValue(_ text: String) -> JSONValue {
-    switch text.lowercased() {
-    case "true": return .bool(true)
-    case "false": return .bool(false)
-    case "none", "null": return .null
-    default: break
-    }
-    if let number = Double(text) { return .number(number) }
-    let parts = text.split(separator: ",").map { Double($0) }
-    if parts.count > 1, parts.allSatisfy({ $0 != nil }) {
-      return .array(parts.map { .number($0!) })
-    }
-    return .string(text)
+    try ScheduleCommand.parse(schedulerOptions)
   }
 }
 
