@@ -58,6 +58,8 @@ public final class LeanMLP<Scalar: TensorScalar> {
   /// against their `labels`, writes its gradient times `scale` into every parameter's `grad`
   /// (replacing what was there, or adding to it when `accumulate`), and returns the loss and the
   /// number of correctly classified samples.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func lossAndGradient(
     features: Tensor<Scalar>, rows: [Int], labels: [Int], scale: Scalar = 1,
     accumulate: Bool = false

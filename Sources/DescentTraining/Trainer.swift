@@ -80,6 +80,8 @@ public final class Trainer<Scalar: TensorScalar> {
   /// batches, each scaled by 1/k (so k batches of b equal one batch of k·b, for equal sizes), and
   /// `afterStep` receives the index of the step and the mean loss of its batches.
   @discardableResult
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func trainEpoch(afterStep: (Int, Double) -> Void = { _, _ in }) -> Evaluation {
     var totalLoss = 0.0
     var correct = 0

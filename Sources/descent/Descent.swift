@@ -9,5 +9,6 @@ struct Descent: ParsableCommand {
     version: "0.1.0",
     subcommands: [TrainCommand.self, ShowCommand.self, ConformanceCommand.self,
       EWMACommand.self, PathsCommand.self, CompareCommand.self, ScheduleCommand.self,
+      BenchCommand.self,
     ])
 }

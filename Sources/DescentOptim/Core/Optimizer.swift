@@ -25,11 +25,15 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
   public private(set) var paramGroups: [OptimizerParamGroup<Settings, Scalar>] = []
   /// Which path runs element-wise updates (the scalar one is the reference for tests).
   public var kernelPath: KernelPath = .vectorized
+  /// The threads element-wise updates run on (``WorkerPool/shared`` unless set).
+  public var workerPool: WorkerPool = .shared
 
   private var states: [ObjectIdentifier: ParameterState<Scalar>] = [:]
   private var preHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
   private var postHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
   private var nextHookID = 0
+  /// The step's work list, kept between steps so that a steady-state step allocates nothing.
+  private var plan = StepPlan<Algorithm>()
 
   /// An optimizer of `groups`, each group's hyperparameters being `defaults` with its overrides.
   ///
@@ -105,21 +109,23 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     return loss
   }
 
+  /// Prepares every parameter's update (creating state at its first gradient), then runs all
+  /// element-wise updates as one work list.
   private func update() {
     for group in paramGroups {
       for parameter in group.parameters {
         guard let gradient = parameter.grad else { continue }
         let key = ObjectIdentifier(parameter)
-        var state =
-          states.removeValue(forKey: key)
-          ?? Algorithm.initialState(for: parameter, group.hyperparameters)
-        state.step += 1
-        Algorithm.update(
-          parameter, gradient: gradient, state: &state, hyperparameters: group.hyperparameters,
-          path: kernelPath)
-        states[key] = state
+        if states[key] == nil {
+          states[key] = Algorithm.initialState(for: parameter, group.hyperparameters)
+        }
+        states[key]!.step += 1
+        Algorithm.plan(
+          parameter, gradient: gradient, state: &states[key]!,
+          hyperparameters: group.hyperparameters, into: &plan, path: kernelPath)
       }
     }
+    Algorithm.runPlan(&plan, on: workerPool, path: kernelPath)
   }
 
   // MARK: Hooks

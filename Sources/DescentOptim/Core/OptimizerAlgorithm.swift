@@ -24,6 +24,14 @@ public protocol OptimizerAlgorithm {
   static func update(
     _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
     hyperparameters: Settings, path: KernelPath)
+  /// Prepares this step's update of `parameter` (`state.step` already incremented): an
+  /// element-wise algorithm queues it in `plan`, to run with every other parameter's by
+  /// ``runPlan(_:on:path:)``; any other algorithm updates the parameter at once.
+  static func plan(
+    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
+    hyperparameters: Settings, into plan: inout StepPlan<Self>, path: KernelPath)
+  /// Runs the updates queued in `plan` (on `pool`'s threads) and empties it.
+  static func runPlan(_ plan: inout StepPlan<Self>, on pool: WorkerPool, path: KernelPath)
 }
 
 /// An algorithm whose update is the same formula at every element: a value holding the step's
@@ -41,6 +49,20 @@ extension OptimizerAlgorithm {
   /// State is created at a parameter's first step with a gradient, as most of PyTorch's
   /// optimizers do.
   public static var createsStateEagerly: Bool { false }
+
+  /// Updates `parameter` at once: an algorithm that is not element-wise queues nothing.
+  public static func plan(
+    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
+    hyperparameters: Settings, into _: inout StepPlan<Self>, path: KernelPath
+  ) {
+    update(
+      parameter, gradient: gradient, state: &state, hyperparameters: hyperparameters, path: path)
+  }
+
+  /// Nothing was queued: empties `plan`.
+  public static func runPlan(_ plan: inout StepPlan<Self>, on _: WorkerPool, path _: KernelPath) {
+    plan.removeAll()
+  }
 }
 
 extension ElementwiseAlgorithm {

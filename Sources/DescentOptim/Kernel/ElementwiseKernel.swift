@@ -52,6 +52,10 @@ public enum ElementwiseKernel {
   /// Elements per chunk; a multiple of every SIMD width.
   public static let chunkSize = 1 << 14
 
+  /// Below this many elements in a step, work runs on the calling thread alone (waking workers
+  /// would cost more than it saves).
+  public static let parallelThreshold = 1 << 16
+
   /// The most state buffers a rule may use.
   public static let maxBuffers = 3
 
@@ -65,16 +69,70 @@ public enum ElementwiseKernel {
     precondition(bufferCount <= maxBuffers, "a rule uses at most \(maxBuffers) state buffers")
     let chunks = (count + chunkSize - 1) / chunkSize
     for chunk in 0..<chunks {
-      let range = chunk * chunkSize..<min(count, (chunk + 1) * chunkSize)
-      var start = range.lowerBound
-      if path == .vectorized {
-        start = runLanes(
-          rule, lane: R.Scalar.Vector.self, param: param, grad: grad, state: state,
-          bufferCount: bufferCount, count: count, range: range)
-      }
-      _ = runLanes(
-        rule, lane: R.Scalar.self, param: param, grad: grad, state: state,
-        bufferCount: bufferCount, count: count, range: start..<range.upperBound)
+      run(
+        rule, param: param, grad: grad, state: state, bufferCount: bufferCount, count: count,
+        range: chunk * chunkSize..<min(count, (chunk + 1) * chunkSize), path: path)
+    }
+  }
+
+  /// Applies `rule` to the elements in `range` of buffers of `count` elements (laid out as in
+  /// ``run(_:param:grad:state:bufferCount:count:path:)``): whole SIMD lanes on the vectorized
+  /// path, then the tail one scalar at a time.
+  @inlinable
+  public static func run<R: ElementwiseAlgorithm>(
+    _ rule: R, param: UnsafeMutablePointer<R.Scalar>, grad: UnsafePointer<R.Scalar>,
+    state: UnsafeMutablePointer<R.Scalar>, bufferCount: Int, count: Int, range: Range<Int>,
+    path: KernelPath
+  ) {
+    var start = range.lowerBound
+    if path == .vectorized {
+      start = runLanes(
+        rule, lane: R.Scalar.Vector.self, param: param, grad: grad, state: state,
+        bufferCount: bufferCount, count: count, range: range)
+    }
+    _ = runLanes(
+      rule, lane: R.Scalar.self, param: param, grad: grad, state: state,
+      bufferCount: bufferCount, count: count, range: start..<range.upperBound)
+  }
+
+  /// Runs the chunks at `range` of `chunks`, each a piece of one of `tasks`: one thread's share
+  /// of a step.
+  ///
+  /// The optimizers call this through generic code, so every rule is pre-specialized here: the
+  /// generic entry point checks the rule's type once and jumps to its specialized loop, where the
+  /// lanes stay in registers (so this is never inlined into generic callers).
+  @inline(never)
+  @_specialize(where R == ASGDUpdate<Float>)
+  @_specialize(where R == ASGDUpdate<Double>)
+  @_specialize(where R == AdadeltaUpdate<Float>)
+  @_specialize(where R == AdadeltaUpdate<Double>)
+  @_specialize(where R == AdagradUpdate<Float>)
+  @_specialize(where R == AdagradUpdate<Double>)
+  @_specialize(where R == AdamUpdate<Float>)
+  @_specialize(where R == AdamUpdate<Double>)
+  @_specialize(where R == AdamaxUpdate<Float>)
+  @_specialize(where R == AdamaxUpdate<Double>)
+  @_specialize(where R == NAdamUpdate<Float>)
+  @_specialize(where R == NAdamUpdate<Double>)
+  @_specialize(where R == RAdamUpdate<Float>)
+  @_specialize(where R == RAdamUpdate<Double>)
+  @_specialize(where R == RMSpropUpdate<Float>)
+  @_specialize(where R == RMSpropUpdate<Double>)
+  @_specialize(where R == RpropUpdate<Float>)
+  @_specialize(where R == RpropUpdate<Double>)
+  @_specialize(where R == SGDUpdate<Float>)
+  @_specialize(where R == SGDUpdate<Double>)
+  public static func run<R: ElementwiseAlgorithm>(
+    _ tasks: UnsafeBufferPointer<KernelTask<R>>, chunks: UnsafeBufferPointer<KernelChunk>,
+    range: Range<Int>, path: KernelPath
+  ) {
+    for index in range {
+      let chunk = chunks[index]
+      let task = tasks[chunk.task]
+      run(
+        task.rule, param: task.param, grad: task.grad, state: task.state,
+        bufferCount: task.bufferCount, count: task.count,
+        range: chunk.start..<min(task.count, chunk.start + chunkSize), path: path)
     }
   }
 

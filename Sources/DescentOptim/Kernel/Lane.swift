@@ -1,5 +1,9 @@
 import DescentTensor
 
+#if arch(x86_64)
+  import _Builtin_intrinsics.intel
+#endif
+
 /// One lane of arithmetic for an update rule: a single scalar (the reference path) or a SIMD
 /// vector of scalars (the fast path). A rule written once over `Lane` serves both.
 ///
@@ -116,8 +120,44 @@ extension LaneScalar {
   }
 }
 
-extension SIMD8: Lane where Scalar: LaneScalar {}
-extension SIMD4: Lane where Scalar: LaneScalar {}
+extension SIMD8: Lane where Scalar: LaneScalar {
+  /// Element-wise square root in SIMD instructions (the standard library's takes the lanes one
+  /// at a time, through C's `sqrtf` and its `errno` check).
+  @inlinable @inline(__always)
+  public func squareRoot() -> Self {
+    #if arch(x86_64)
+      if Scalar.self == Float.self {
+        let value = unsafeBitCast(self, to: SIMD8<Float>.self)
+        let root = SIMD8<Float>(
+          lowHalf: _mm_sqrt_ps(value.lowHalf), highHalf: _mm_sqrt_ps(value.highHalf))
+        return unsafeBitCast(root, to: Self.self)
+      }
+    #endif
+    return SIMD8(lowHalf: lowHalf.squareRoot(), highHalf: highHalf.squareRoot())
+  }
+}
+
+extension SIMD4: Lane where Scalar: LaneScalar {
+  /// Element-wise square root in SIMD instructions (the standard library's takes the lanes one
+  /// at a time, through C's `sqrt` and its `errno` check).
+  @inlinable @inline(__always)
+  public func squareRoot() -> Self {
+    #if arch(x86_64)
+      if Scalar.self == Double.self {
+        let value = unsafeBitCast(self, to: SIMD4<Double>.self)
+        let root = SIMD4<Double>(
+          lowHalf: _mm_sqrt_pd(value.lowHalf), highHalf: _mm_sqrt_pd(value.highHalf))
+        return unsafeBitCast(root, to: Self.self)
+      }
+      if Scalar.self == Float.self {
+        return unsafeBitCast(_mm_sqrt_ps(unsafeBitCast(self, to: SIMD4<Float>.self)), to: Self.self)
+      }
+    #endif
+    var root = self
+    for index in indices { root[index] = self[index].squareRoot() }
+    return root
+  }
+}
 
 extension SIMD where Self: Lane, Scalar: LaneScalar {
   /// The number of scalars in the vector.

@@ -1,0 +1,113 @@
+import DescentTensor
+
+/// One parameter's share of a step: the rule with the step's constants and where the
+/// parameter's elements, gradient and state buffers live.
+public struct KernelTask<Rule: OptimizerAlgorithm> {
+  /// The rule (the algorithm's value holding this parameter's step constants).
+  public let rule: Rule
+  /// The parameter's elements, updated in place.
+  public let param: UnsafeMutablePointer<Rule.Scalar>
+  /// The gradient's elements.
+  public let grad: UnsafePointer<Rule.Scalar>
+  /// The state buffers, back to back (any valid pointer when there are none).
+  public let state: UnsafeMutablePointer<Rule.Scalar>
+  /// The number of state buffers.
+  public let bufferCount: Int
+  /// The number of elements.
+  public let count: Int
+}
+
+/// A chunk of a task: `ElementwiseKernel.chunkSize` elements (fewer at a tensor's end) from
+/// `start` of task `task`.
+public struct KernelChunk: Sendable {
+  /// The task's index in the plan.
+  public let task: Int
+  /// The chunk's first element.
+  public let start: Int
+}
+
+/// The element-wise work of one optimizer step over every parameter (like PyTorch's multi-tensor
+/// `foreach` path): each parameter is a task, cut into fixed chunks, and all chunks of all tasks
+/// form one list spread over the threads. Chunk boundaries depend only on each tensor's size, and
+/// every element's arithmetic only on that element, so results do not depend on the thread count.
+///
+/// An optimizer keeps its plan between steps and empties it with `keepingCapacity`, so the steady
+/// state allocates nothing.
+///
+/// The pointers are taken from the parameters', gradients' and states' uniquely referenced storage
+/// while the plan is built, and are used only until ``ElementwiseAlgorithm/runPlan(_:on:path:)``
+/// returns, within one step in which nothing else touches those buffers.
+public struct StepPlan<Rule: OptimizerAlgorithm> {
+  /// The queued tasks.
+  public private(set) var tasks: [KernelTask<Rule>] = []
+  /// Every chunk of every task, in order.
+  public private(set) var chunks: [KernelChunk] = []
+  /// The number of elements over all tasks.
+  public private(set) var elementCount = 0
+
+  /// An empty plan.
+  public init() {}
+
+  /// Queues `task`.
+  public mutating func append(_ task: KernelTask<Rule>) {
+    let index = tasks.count
+    tasks.append(task)
+    for start in stride(from: 0, to: task.count, by: ElementwiseKernel.chunkSize) {
+      chunks.append(KernelChunk(task: index, start: start))
+    }
+    elementCount += task.count
+  }
+
+  /// Empties the plan, keeping its storage for the next step.
+  public mutating func removeAll() {
+    tasks.removeAll(keepingCapacity: true)
+    chunks.removeAll(keepingCapacity: true)
+    elementCount = 0
+  }
+}
+
+/// How many slices of a step's chunks each thread gets (more balance the load, fewer save calls).
+private let slicesPerThread = 4
+
+extension ElementwiseAlgorithm {
+  /// Computes the step's constants for `parameter` and queues its update in `plan` (the path
+  /// is chosen when the plan runs).
+  public static func plan(
+    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
+    hyperparameters: Settings, into plan: inout StepPlan<Self>, path _: KernelPath
+  ) {
+    let rule = Self(hyperparameters, state: &state)
+    let count = parameter.count
+    precondition(gradient.count == count, "gradient of shape \(gradient.shape) for \(parameter)")
+    guard let param = parameter.withUnsafeMutableValues({ $0.baseAddress }),
+      let grad = gradient.withUnsafeBufferPointer({ $0.baseAddress })
+    else { return }
+    let stateBase = state.storage.withUnsafeMutableBufferPointer { $0.baseAddress } ?? param
+    plan.append(
+      KernelTask(
+        rule: rule, param: param, grad: grad, state: stateBase,
+        bufferCount: state.bufferNames.count, count: count))
+  }
+
+  /// Runs every queued update, on `pool`'s threads when the step is large enough, then empties
+  /// `plan`.
+  public static func runPlan(_ plan: inout StepPlan<Self>, on pool: WorkerPool, path: KernelPath) {
+    plan.tasks.withUnsafeBufferPointer { tasks in
+      plan.chunks.withUnsafeBufferPointer { chunks in
+        guard plan.elementCount >= ElementwiseKernel.parallelThreshold else {
+          ElementwiseKernel.run(tasks, chunks: chunks, range: chunks.indices, path: path)
+          return
+        }
+        // A few slices per thread balance the load; each slice is one call into the rule's
+        // specialized loop.
+        let slices = min(chunks.count, pool.threadCount * slicesPerThread)
+        pool.run(taskCount: slices) { slice in
+          ElementwiseKernel.run(
+            tasks, chunks: chunks,
+            range: slice * chunks.count / slices..<(slice + 1) * chunks.count / slices, path: path)
+        }
+      }
+    }
+    plan.removeAll()
+  }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Human-readable tables of benchmark rows.
+public enum BenchReport {
+  /// The step table: one line per optimizer and layout, beside the roofline.
+  public static func stepTable(_ rows: [StepBenchRow]) -> String {
+    let header = [
+      "optimizer", "params", "ns/param", "GB/s", "roofline ns/param", "roofline GB/s", "ratio",
+      "vs 1 tensor",
+    ]
+    let lines = rows.map { row in
+      [
+        row.optimizer, row.layout.description, fixed(row.nsPerParameter, 3),
+        fixed(row.gigabytesPerSecond, 1), fixed(row.rooflineNsPerParameter, 3),
+        fixed(row.rooflineGigabytesPerSecond, 1), fixed(row.rooflineRatio, 2),
+        row.singleTensorNsPerParameter.map { fixed(row.nsPerParameter / $0, 2) } ?? "-",
+      ]
+    }
+    return table(header: header, lines: lines)
+  }
+
+  /// The training table: samples per second and test accuracy per optimizer.
+  public static func trainingTable(_ rows: [TrainingBenchRow]) -> String {
+    table(
+      header: ["optimizer", "samples/s", "test accuracy", "epochs"],
+      lines: rows.map {
+        [
+          $0.optimizer, String(Int($0.samplesPerSecond.rounded())),
+          fixed(100 * $0.testAccuracy, 1) + "%", String($0.epochs),
+        ]
+      })
+  }
+
+  /// `value` with `digits` decimals.
+  static func fixed(_ value: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", value)
+  }
+
+  /// Columns padded to their widest cell: the first left-aligned, the others right-aligned.
+  static func table(header: [String], lines: [[String]]) -> String {
+    let all = [header] + lines
+    let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+    func format(_ cells: [String]) -> String {
+      cells.enumerated().map { column, cell in
+        let padding = String(repeating: " ", count: widths[column] - cell.count)
+        return column == 0 ? cell + padding : padding + cell
+      }.joined(separator: "  ")
+    }
+    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+    return ([format(header), rule] + lines.map(format)).joined(separator: "\n")
+  }
+}

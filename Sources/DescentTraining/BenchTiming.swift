@@ -1,0 +1,100 @@
+import Foundation
+
+/// How a benchmark measures: untimed warm-up runs, then the median of timed runs.
+public struct BenchTiming: Sendable, Equatable {
+  /// Runs before timing starts.
+  public var warmups: Int
+  /// Timed runs; the median is reported.
+  public var runs: Int
+
+  /// A timing of `warmups` warm-up runs and `runs` timed runs (at least one of each is made).
+  public init(warmups: Int = 2, runs: Int = 7) {
+    self.warmups = max(0, warmups)
+    self.runs = max(1, runs)
+  }
+
+  /// The median wall-clock seconds of `body` over the timed runs, after the warm-ups.
+  public func medianSeconds(_ body: () throws -> Void) rethrows -> Double {
+    for _ in 0..<warmups { try body() }
+    var times: [Double] = []
+    times.reserveCapacity(runs)
+    for _ in 0..<runs {
+      let start = DispatchTime.now().uptimeNanoseconds
+      try body()
+      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    times.sort()
+    return times.count % 2 == 1
+      ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+  }
+}
+
+/// The parameters of one benchmark case: `tensorCount` tensors of `tensorSize` float32 elements.
+public struct BenchLayout: Sendable, Equatable, CustomStringConvertible {
+  /// The number of tensors.
+  public let tensorCount: Int
+  /// Elements per tensor.
+  public let tensorSize: Int
+
+  /// `tensorCount` tensors of `tensorSize` elements.
+  ///
+  /// - Throws: ``TrainingError/invalidOption(_:_:)`` unless both are positive.
+  public init(tensorCount: Int = 1, tensorSize: Int) throws {
+    guard tensorCount > 0, tensorSize > 0 else {
+      throw TrainingError.invalidOption("size", "\(tensorCount)x\(tensorSize) (must be positive)")
+    }
+    self.init(checked: tensorCount, tensorSize)
+  }
+
+  private init(checked tensorCount: Int, _ tensorSize: Int) {
+    self.tensorCount = tensorCount
+    self.tensorSize = tensorSize
+  }
+
+  /// Parses `4K`, `1M`, `50M`, `1000` (one tensor) or `200x4096` (200 tensors of 4,096).
+  ///
+  /// - Throws: ``TrainingError/invalidOption(_:_:)`` for anything else.
+  public init(parsing text: String) throws {
+    let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+    guard parts.count <= 2, let size = Self.count(parts[parts.count - 1]),
+      let tensors = parts.count == 2 ? Self.count(parts[0]) : 1
+    else {
+      throw TrainingError.invalidOption(
+        "size", "'\(text)' (expected e.g. 4K, 1M, 50M, 1000 or 200x4096)")
+    }
+    try self.init(tensorCount: tensors, tensorSize: size)
+  }
+
+  private static func count(_ text: Substring) -> Int? {
+    let multipliers: [Character: Int] = ["k": 1_000, "m": 1_000_000]
+    if let last = text.last, let multiplier = multipliers[last] {
+      return Int(text.dropLast()).flatMap { $0.multipliedReportingOverflow(by: multiplier) }
+        .flatMap { $0.overflow ? nil : $0.partialValue }
+    }
+    return Int(text)
+  }
+
+  /// The number of parameters over all tensors.
+  public var parameterCount: Int { tensorCount * tensorSize }
+
+  /// `50M`, `4K`, `200x4096`.
+  public var description: String {
+    let size =
+      tensorSize % 1_000_000 == 0
+      ? "\(tensorSize / 1_000_000)M"
+      : tensorSize % 1_000 == 0 && tensorCount == 1 ? "\(tensorSize / 1_000)K" : "\(tensorSize)"
+    return tensorCount == 1 ? size : "\(tensorCount)x\(size)"
+  }
+
+  /// The layouts of the full benchmark: 4 thousand, 1 million, 50 million, 200 tensors of 4,096.
+  public static let standard = [
+    BenchLayout(checked: 1, 4_000), BenchLayout(checked: 1, 1_000_000),
+    BenchLayout(checked: 1, 50_000_000), BenchLayout(checked: 200, 4096),
+  ]
+
+  /// The layouts of a quick run: small sizes only.
+  public static let quick = [
+    BenchLayout(checked: 1, 4_000), BenchLayout(checked: 1, 1_000_000),
+    BenchLayout(checked: 200, 4096),
+  ]
+}
