@@ -27,6 +27,8 @@ public final class LBFGS<Scalar: LaneScalar>: TrainingOptimizer {
   public var kernelPath = KernelPath.vectorized
   /// The number of elements of the flat vector.
   let count: Int
+  /// The number of elements of each parameter.
+  private let parameterCounts: [Int]
 
   /// LBFGS over `parameters`, with PyTorch's defaults.
   ///
@@ -68,7 +70,8 @@ public final class LBFGS<Scalar: LaneScalar>: TrainingOptimizer {
     }
     self.parameters = parameters
     self.hyperparameters = hyperparameters
-    self.count = parameters.reduce(0) { $0 + $1.count }
+    self.parameterCounts = parameters.map(\.count)
+    self.count = parameterCounts.reduce(0, +)
   }
 
   /// Clears every parameter's gradient: to `nil` (the default, as PyTorch) or to zeros.
@@ -173,14 +176,14 @@ public final class LBFGS<Scalar: LaneScalar>: TrainingOptimizer {
   /// The next search direction: the negative gradient on the first iteration, otherwise the
   /// two-loop recursion over the stored pairs after storing the newest one (when `y . s > 1e-10`).
   private func searchDirection(_ flatGrad: [Scalar]) -> [Scalar] {
-    let negativeGradient = flatGrad.map { -$0 }
+    let negativeGradient = LBFGSVector.negated(flatGrad)
     guard state.nIter > 1, let previousGrad = state.prevFlatGrad, let d = state.d,
       let t = state.t
     else {
       (state.oldDirs, state.oldStps, state.ro, state.hDiag) = ([], [], [], 1)
       return negativeGradient
     }
-    let y = zip(flatGrad, previousGrad).map { $0 - $1 }
+    let y = LBFGSVector.difference(flatGrad, previousGrad)
     let s = LBFGSVector.scaled(d, t)
     let ys = LBFGSVector.dot(y, s)
     if ys > 1e-10 {
@@ -212,21 +215,12 @@ public final class LBFGS<Scalar: LaneScalar>: TrainingOptimizer {
 
   /// Every parameter's gradient, concatenated; zeros for a parameter without one.
   private func gatherFlatGrad() -> [Scalar] {
-    var flat: [Scalar] = []
-    flat.reserveCapacity(count)
-    for parameter in parameters {
-      if let grad = parameter.grad {
-        flat.append(contentsOf: grad.scalars)
-      } else {
-        flat.append(contentsOf: repeatElement(0, count: parameter.count))
-      }
-    }
-    return flat
+    LBFGSVector.concatenated(parameters.map { $0.grad?.scalars }, counts: parameterCounts)
   }
 
   /// Every parameter's values, concatenated.
   private func currentValues() -> [Scalar] {
-    parameters.flatMap { $0.value.scalars }
+    LBFGSVector.concatenated(parameters.map { $0.value.scalars }, counts: parameterCounts)
   }
 
   /// Adds `step * update` to the parameters (`_add_grad`).
@@ -244,9 +238,7 @@ public final class LBFGS<Scalar: LaneScalar>: TrainingOptimizer {
   private func setValues(_ values: [Scalar]) {
     var offset = 0
     for parameter in parameters {
-      parameter.withUnsafeMutableValues { destination in
-        for index in destination.indices { destination[index] = values[offset + index] }
-      }
+      parameter.withUnsafeMutableValues { LBFGSVector.copy(values, from: offset, into: $0) }
       offset += parameter.count
     }
   }
