@@ -179,6 +179,28 @@ extension SIMD where Self: Lane, Scalar: LaneScalar {
   @inlinable @inline(__always)
   public static func select(_ lhs: Self, greaterThan rhs: Self, then: Self, otherwise: Self) -> Self
   {
-    otherwise.replacing(with: then, where: lhs .> rhs)
+    #if arch(x86_64)
+      // The standard library's masks go lane by lane; a compare and a bitwise blend per half.
+      if Scalar.self == Float.self && scalarCount % 4 == 0 {
+        var result = otherwise
+        for half in stride(from: 0, to: scalarCount, by: 4) {
+          func quarter(_ value: Self) -> SIMD4<Float> {
+            SIMD4(
+              unsafeBitCast(value[half], to: Float.self),
+              unsafeBitCast(value[half + 1], to: Float.self),
+              unsafeBitCast(value[half + 2], to: Float.self),
+              unsafeBitCast(value[half + 3], to: Float.self))
+          }
+          let mask = _mm_cmpgt_ps(quarter(lhs), quarter(rhs))
+          let blend = _mm_or_ps(
+            _mm_and_ps(mask, quarter(then)), _mm_andnot_ps(mask, quarter(otherwise)))
+          for offset in 0..<4 {
+            result[half + offset] = unsafeBitCast(blend[offset], to: Scalar.self)
+          }
+        }
+        return result
+      }
+    #endif
+    return otherwise.replacing(with: then, where: lhs .> rhs)
   }
 }
