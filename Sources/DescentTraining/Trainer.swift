@@ -92,15 +92,18 @@ public final class Trainer<Scalar: TensorScalar> {
     let k = accumulationSteps
     for (index, first) in stride(from: 0, to: batches.count, by: k).enumerated() {
       let group = batches[first..<min(first + k, batches.count)]
+      // Accuracy counts the first evaluation of each step only: LBFGS evaluates many times.
+      var firstEvaluation = true
       let loss = optimizer.step {
         var total = 0.0
         for (offset, rows) in group.enumerated() {
           let (loss, right) = lossAndGradient(
             features: features, rows: rows, labels: rows.map { allLabels[$0] },
             scale: 1 / Scalar(group.count), accumulate: offset > 0)
-          correct += right
+          if firstEvaluation { correct += right }
           total += loss
         }
+        firstEvaluation = false
         if let clipNorm {
           // maxNorm was validated when set, and non-finite norms scale: this cannot throw.
           _ = try? clipGradNorm(optimizer.parameters, maxNorm: clipNorm)

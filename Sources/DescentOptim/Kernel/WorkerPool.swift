@@ -51,6 +51,9 @@ public final class WorkerPool: @unchecked Sendable {
 /// The shared state of a pool and its workers (which keep it alive, not the pool itself).
 final class PoolCore: @unchecked Sendable {
   let lock = NSCondition()
+  /// Held for a whole job, so that callers on several threads (two optimizers stepping at once)
+  /// take turns instead of overwriting each other's job.
+  private let jobLock = NSLock()
   /// Threads per job, the caller included.
   var threadLimit = 1
   private var workerCount = 0
@@ -88,6 +91,8 @@ final class PoolCore: @unchecked Sendable {
       for index in 0..<count { body(index) }
       return
     }
+    jobLock.lock()
+    defer { jobLock.unlock() }
     withoutActuallyEscaping(body) { escapable in
       lock.withLock {
         job = escapable

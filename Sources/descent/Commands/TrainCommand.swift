@@ -23,8 +23,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Number of passes over the training set.")
   var epochs: Int = 20
 
-  @Option(name: .customLong("batch-size"), help: "Samples per mini-batch.")
-  var batchSize: Int = 32
+  @Option(
+    name: .customLong("batch-size"),
+    help: "Samples per mini-batch (default 32; the whole training set for LBFGS).")
+  var batchSize: Int?
 
   @Option(help: "Seed of the initial weights, the split and the shuffling.")
   var seed: UInt64 = 0
@@ -45,7 +47,7 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
-    guard batchSize > 0 else {
+    if let batchSize, batchSize <= 0 {
       throw ValidationError("--batch-size must be positive, got \(batchSize)")
     }
   }
@@ -59,7 +61,7 @@ struct TrainCommand: ParsableCommand {
     let optimizer = try makeOptimizer(for: model.parameters())
     let trainer = Trainer(
       model: model, optimizer: optimizer,
-      loader: try BatchLoader(train, batchSize: batchSize, seed: seed))
+      loader: try BatchLoader(train, batchSize: batchSize(for: train.count), seed: seed))
     print(
       "\(train.count) training and \(test.count) test samples; \(model.parameterCount) parameters")
     print(optimizer)
@@ -81,6 +83,13 @@ struct TrainCommand: ParsableCommand {
     if let averaged = session.withAveragedWeights({ trainer.evaluate(test) }) {
       print(String(format: "final test accuracy with averaged weights %.4f", averaged.accuracy))
     }
+  }
+
+  /// `--batch-size`, or by default 32 — and the whole training set for LBFGS, whose curvature
+  /// pairs do not survive the noise of small batches.
+  func batchSize(for samples: Int) throws -> Int {
+    if let batchSize { return batchSize }
+    return try optimizerClassName(optimizer) == "LBFGS" ? samples : 32
   }
 
   /// The chosen optimizer with the command line's hyperparameters.

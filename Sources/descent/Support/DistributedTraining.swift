@@ -27,6 +27,7 @@ extension TrainCommand {
   }
 
   private func trainDistributed(over communicator: MPICommunicator) throws {
+    let batchSize = self.batchSize ?? 32
     let flags = parallel
     let unsupported = [
       ("--scheduler", extras.scheduler != nil), ("--ema", extras.ema != nil), ("--swa", extras.swa),

@@ -37,7 +37,7 @@ struct OptimizerOptions {
   private static func value(_ text: String?, option: String) throws -> HyperparameterValue {
     guard let text else { return .flag(true) }
     switch text.lowercased() {
-    case "true", "yes": return .flag(true)
+    case "true", "yes", "strong_wolfe": return .flag(true)
     case "false", "no": return .flag(false)
     default: break
     }
