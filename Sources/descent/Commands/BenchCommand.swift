@@ -43,13 +43,21 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Skip the training throughput table.")
   var skipTraining = false
 
+  @Option(help: "Also measure data-parallel training with 1 and this many MPI ranks (e.g. 2).")
+  var ranks: Int?
+
+  @Flag(name: .customLong("mpi-worker"), help: .hidden)
+  var mpiWorker = false
+
   func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads \(threads): must be >= 1") }
     if let runs, runs < 1 { throw ValidationError("--runs \(runs): must be >= 1") }
     if let warmups, warmups < 0 { throw ValidationError("--warmups \(warmups): must be >= 0") }
+    if let ranks, ranks < 2 { throw ValidationError("--ranks \(ranks): must be >= 2") }
   }
 
   func run() throws {
+    if mpiWorker { return try DistributedBench.worker(dataset: try Digits.load()) }
     let timing = BenchTiming(warmups: warmups ?? (quick ? 1 : 2), runs: runs ?? (quick ? 3 : 7))
     let pool = threads.map { WorkerPool(threadCount: $0) } ?? .shared
     print("threads: \(pool.threadCount)")
@@ -73,6 +81,7 @@ struct BenchCommand: ParsableCommand {
       print("\nDigits MLP 64-100-10, batch 32:")
       print(BenchReport.trainingTable(rows))
     }
+    if let ranks { try DistributedBench.run(ranks: ranks, dataset: try Digits.load()) }
   }
 
   /// The optimizers asked for, by PyTorch name; every element-wise one by default.
