@@ -39,6 +39,8 @@ public final class Trainer<Scalar: TensorScalar> {
   /// float rounding.
   public var useLeanPath = true
   private let lean: LeanMLP<Scalar>?
+  /// The current batch's labels, reused from step to step.
+  private var batchLabels: [Int] = []
   /// Batches whose gradients are accumulated into each step (1: a step per batch).
   public private(set) var accumulationSteps = 1
   /// The maximum global 2-norm of the gradients, or `nil` for no clipping.
@@ -97,8 +99,11 @@ public final class Trainer<Scalar: TensorScalar> {
       let loss = optimizer.step {
         var total = 0.0
         for (offset, rows) in group.enumerated() {
+          // The batch's labels go into a buffer kept between steps: no allocation per step.
+          batchLabels.removeAll(keepingCapacity: true)
+          for row in rows { batchLabels.append(allLabels[row]) }
           let (loss, right) = lossAndGradient(
-            features: features, rows: rows, labels: rows.map { allLabels[$0] },
+            features: features, rows: rows, labels: batchLabels,
             scale: 1 / Scalar(group.count), accumulate: offset > 0)
           if firstEvaluation { correct += right }
           total += loss

@@ -37,6 +37,8 @@ struct OptimizerOptions {
   private static func value(_ text: String?, option: String) throws -> HyperparameterValue {
     guard let text else { return .flag(true) }
     switch text.lowercased() {
+    // Hyperparameters hold numbers and flags only; LBFGS's one line search, PyTorch's
+    // `line_search_fn="strong_wolfe"`, is the flag `lineSearchFn: true`.
     case "true", "yes", "strong_wolfe": return .flag(true)
     case "false", "no": return .flag(false)
     default: break
