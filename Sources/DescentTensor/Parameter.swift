@@ -39,6 +39,34 @@ public final class Parameter<Scalar: TensorScalar> {
     try withStorage { tensor in try tensor.withUnsafeMutableBufferPointer { try body($0) } }
   }
 
+  /// Whether a gradient is present, without copying it.
+  public var hasGradient: Bool {
+    if case .none = grad { return false }
+    return true
+  }
+
+  /// What an optimizer step needs, without copying a tensor: the value's elements (made
+  /// uniquely referenced, so writes change this parameter only), the gradient's, and their count;
+  /// `nil` without a gradient.
+  ///
+  /// The pointers stay valid while the parameter keeps this value and gradient storage: until
+  /// either is replaced, reassigned or copied on write. An optimizer uses them within one step.
+  ///
+  /// - Precondition: the gradient has the value's number of elements.
+  public func stepBuffers() -> (
+    value: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>, count: Int
+  )? {
+    guard let gradient = grad?.withUnsafeBufferPointer({ $0 }) else { return nil }
+    let value = storage.withUnsafeMutableBufferPointer { buffer in buffer }
+    precondition(
+      gradient.count == value.count,
+      "gradient of \(gradient.count) elements for a parameter of \(value.count)")
+    guard let valueBase = value.baseAddress, let gradientBase = gradient.baseAddress else {
+      return nil
+    }
+    return (valueBase, gradientBase, value.count)
+  }
+
   func withStorage<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {
     try body(&storage)
   }

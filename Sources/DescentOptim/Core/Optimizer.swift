@@ -28,12 +28,13 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
   /// The threads element-wise updates run on (``WorkerPool/shared`` unless set).
   public var workerPool: WorkerPool = .shared
 
-  private var states: [ObjectIdentifier: ParameterState<Scalar>] = [:]
+  /// Every parameter's state, by parameter identity.
+  var states: [ObjectIdentifier: ParameterState<Scalar>] = [:]
   private var preHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
   private var postHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
   private var nextHookID = 0
   /// The step's work list, kept between steps so that a steady-state step allocates nothing.
-  private var plan = StepPlan<Algorithm>()
+  var plan = StepPlan<Algorithm>()
 
   /// An optimizer of `groups`, each group's hyperparameters being `defaults` with its overrides.
   ///
@@ -70,6 +71,7 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     let settings = try Settings(
       entries: defaults.entries.merging(group.overrides) { _, override in override })
     paramGroups.append(OptimizerParamGroup(parameters: group.parameters, hyperparameters: settings))
+    parameters += group.parameters
     if Algorithm.createsStateEagerly {
       for parameter in group.parameters {
         states[ObjectIdentifier(parameter)] = Algorithm.initialState(for: parameter, settings)
@@ -78,7 +80,7 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
   }
 
   /// Every parameter, in group order.
-  public var parameters: [Parameter<Scalar>] { paramGroups.flatMap(\.parameters) }
+  public private(set) var parameters: [Parameter<Scalar>] = []
 
   /// The state of `parameter`, or `nil` before its first step (for lazily created state).
   public func state(of parameter: Parameter<Scalar>) -> ParameterState<Scalar>? {
@@ -107,25 +109,6 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     update()
     runHooks(postHooks)
     return loss
-  }
-
-  /// Prepares every parameter's update (creating state at its first gradient), then runs all
-  /// element-wise updates as one work list.
-  private func update() {
-    for group in paramGroups {
-      for parameter in group.parameters {
-        guard let gradient = parameter.grad else { continue }
-        let key = ObjectIdentifier(parameter)
-        if states[key] == nil {
-          states[key] = Algorithm.initialState(for: parameter, group.hyperparameters)
-        }
-        states[key]!.step += 1
-        Algorithm.plan(
-          parameter, gradient: gradient, state: &states[key]!,
-          hyperparameters: group.hyperparameters, into: &plan, path: kernelPath)
-      }
-    }
-    Algorithm.runPlan(&plan, on: workerPool, path: kernelPath)
   }
 
   // MARK: Hooks

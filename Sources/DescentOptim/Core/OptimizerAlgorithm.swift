@@ -28,7 +28,7 @@ public protocol OptimizerAlgorithm {
   /// element-wise algorithm queues it in `plan`, to run with every other parameter's by
   /// ``runPlan(_:on:path:)``; any other algorithm updates the parameter at once.
   static func plan(
-    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
+    _ parameter: Parameter<Scalar>, state: inout ParameterState<Scalar>,
     hyperparameters: Settings, into plan: inout StepPlan<Self>, path: KernelPath)
   /// Runs the updates queued in `plan` (on `pool`'s threads) and empties it.
   static func runPlan(_ plan: inout StepPlan<Self>, on pool: WorkerPool, path: KernelPath)
@@ -52,9 +52,10 @@ extension OptimizerAlgorithm {
 
   /// Updates `parameter` at once: an algorithm that is not element-wise queues nothing.
   public static func plan(
-    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
+    _ parameter: Parameter<Scalar>, state: inout ParameterState<Scalar>,
     hyperparameters: Settings, into _: inout StepPlan<Self>, path: KernelPath
   ) {
+    guard let gradient = parameter.grad else { return }
     update(
       parameter, gradient: gradient, state: &state, hyperparameters: hyperparameters, path: path)
   }

@@ -98,30 +98,9 @@ public enum ElementwiseKernel {
   /// Runs the chunks at `range` of `chunks`, each a piece of one of `tasks`: one thread's share
   /// of a step.
   ///
-  /// The optimizers call this through generic code, so every rule is pre-specialized here: the
-  /// generic entry point checks the rule's type once and jumps to its specialized loop, where the
-  /// lanes stay in registers (so this is never inlined into generic callers).
-  @inline(never)
-  @_specialize(where R == ASGDUpdate<Float>)
-  @_specialize(where R == ASGDUpdate<Double>)
-  @_specialize(where R == AdadeltaUpdate<Float>)
-  @_specialize(where R == AdadeltaUpdate<Double>)
-  @_specialize(where R == AdagradUpdate<Float>)
-  @_specialize(where R == AdagradUpdate<Double>)
-  @_specialize(where R == AdamUpdate<Float>)
-  @_specialize(where R == AdamUpdate<Double>)
-  @_specialize(where R == AdamaxUpdate<Float>)
-  @_specialize(where R == AdamaxUpdate<Double>)
-  @_specialize(where R == NAdamUpdate<Float>)
-  @_specialize(where R == NAdamUpdate<Double>)
-  @_specialize(where R == RAdamUpdate<Float>)
-  @_specialize(where R == RAdamUpdate<Double>)
-  @_specialize(where R == RMSpropUpdate<Float>)
-  @_specialize(where R == RMSpropUpdate<Double>)
-  @_specialize(where R == RpropUpdate<Float>)
-  @_specialize(where R == RpropUpdate<Double>)
-  @_specialize(where R == SGDUpdate<Float>)
-  @_specialize(where R == SGDUpdate<Double>)
+  /// Specialized with the optimizer's step (see `Optimizer.update()`), so the lanes stay in
+  /// registers.
+  @inlinable
   public static func run<R: ElementwiseAlgorithm>(
     _ tasks: UnsafeBufferPointer<KernelTask<R>>, chunks: UnsafeBufferPointer<KernelChunk>,
     range: Range<Int>, path: KernelPath
@@ -137,28 +116,56 @@ public enum ElementwiseKernel {
   }
 
   /// Runs whole lanes of type `L` over `range`; returns where the lanes stopped.
+  ///
+  /// The buffer count is fixed before the loop (one loop per count, so no per-lane test of it),
+  /// and the rule is copied into a local that the loop's stores cannot alias, so its constants
+  /// and flags stay in registers instead of being reloaded after every store.
   @inlinable
   static func runLanes<R: ElementwiseAlgorithm, L: Lane>(
     _ rule: R, lane: L.Type, param: UnsafeMutablePointer<R.Scalar>,
     grad: UnsafePointer<R.Scalar>, state: UnsafeMutablePointer<R.Scalar>, bufferCount: Int,
     count: Int, range: Range<Int>
   ) -> Int where L.Scalar == R.Scalar {
+    var local = rule
+    return withUnsafePointer(to: &local) { rule in
+      let buffers = (state, state + count, state + 2 * count)
+      switch bufferCount {
+      case 0:
+        return loop(rule.pointee, L.self, param, grad, buffers, using: 0, over: range)
+      case 1:
+        return loop(rule.pointee, L.self, param, grad, buffers, using: 1, over: range)
+      case 2:
+        return loop(rule.pointee, L.self, param, grad, buffers, using: 2, over: range)
+      default:
+        return loop(rule.pointee, L.self, param, grad, buffers, using: 3, over: range)
+      }
+    }
+  }
+
+  /// The lane loop for a rule using `used` buffers (a constant once inlined).
+  @inlinable @inline(__always)
+  static func loop<R: ElementwiseAlgorithm, L: Lane>(
+    _ rule: R, _: L.Type, _ param: UnsafeMutablePointer<R.Scalar>,
+    _ grad: UnsafePointer<R.Scalar>,
+    _ buffers: (
+      UnsafeMutablePointer<R.Scalar>, UnsafeMutablePointer<R.Scalar>,
+      UnsafeMutablePointer<R.Scalar>
+    ), using used: Int, over range: Range<Int>
+  ) -> Int where L.Scalar == R.Scalar {
     let zero = L(repeating: 0)
-    let b1 = state + count
-    let b2 = state + 2 * count
     var i = range.lowerBound
-    while i + L.width <= range.upperBound {
+    while i &+ L.width <= range.upperBound {
       var slots = LaneSlots(
         param: L.load(from: param + i), grad: L.load(from: grad + i),
-        buffer0: bufferCount > 0 ? L.load(from: state + i) : zero,
-        buffer1: bufferCount > 1 ? L.load(from: b1 + i) : zero,
-        buffer2: bufferCount > 2 ? L.load(from: b2 + i) : zero)
+        buffer0: used > 0 ? L.load(from: buffers.0 + i) : zero,
+        buffer1: used > 1 ? L.load(from: buffers.1 + i) : zero,
+        buffer2: used > 2 ? L.load(from: buffers.2 + i) : zero)
       rule.update(&slots)
       slots.param.store(to: param + i)
-      if bufferCount > 0 { slots.buffer0.store(to: state + i) }
-      if bufferCount > 1 { slots.buffer1.store(to: b1 + i) }
-      if bufferCount > 2 { slots.buffer2.store(to: b2 + i) }
-      i += L.width
+      if used > 0 { slots.buffer0.store(to: buffers.0 + i) }
+      if used > 1 { slots.buffer1.store(to: buffers.1 + i) }
+      if used > 2 { slots.buffer2.store(to: buffers.2 + i) }
+      i &+= L.width
     }
     return i
   }

@@ -71,22 +71,19 @@ private let slicesPerThread = 4
 
 extension ElementwiseAlgorithm {
   /// Computes the step's constants for `parameter` and queues its update in `plan` (the path
-  /// is chosen when the plan runs).
+  /// is chosen when the plan runs); a parameter without elements queues nothing.
   public static func plan(
-    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
+    _ parameter: Parameter<Scalar>, state: inout ParameterState<Scalar>,
     hyperparameters: Settings, into plan: inout StepPlan<Self>, path _: KernelPath
   ) {
     let rule = Self(hyperparameters, state: &state)
-    let count = parameter.count
-    precondition(gradient.count == count, "gradient of shape \(gradient.shape) for \(parameter)")
-    guard let param = parameter.withUnsafeMutableValues({ $0.baseAddress }),
-      let grad = gradient.withUnsafeBufferPointer({ $0.baseAddress })
-    else { return }
-    let stateBase = state.storage.withUnsafeMutableBufferPointer { $0.baseAddress } ?? param
+    guard let buffers = parameter.stepBuffers() else { return }
+    let stateBase =
+      state.storage.withUnsafeMutableBufferPointer { $0.baseAddress } ?? buffers.value
     plan.append(
       KernelTask(
-        rule: rule, param: param, grad: grad, state: stateBase,
-        bufferCount: state.bufferNames.count, count: count))
+        rule: rule, param: buffers.value, grad: buffers.gradient, state: stateBase,
+        bufferCount: state.bufferNames.count, count: buffers.count))
   }
 
   /// Runs every queued update, on `pool`'s threads when the step is large enough, then empties

@@ -8,8 +8,8 @@ struct ConformanceCommand: ParsableCommand {
     commandName: "conformance",
     abstract: "Run every PyTorch fixture (*.json) in a folder and report the ones that fail.",
     discussion: """
-      Fixture kinds: optimizer, trajectory, lbfgs, scheduler, ewma (see FORMAT.md). Prints one
-      line per failing case with its worst deviation, then 'N passed, M failed'; exits 1 when any
+      Fixture kinds: optimizer, trajectory, lbfgs, scheduler, ewma (see FORMAT.md). Prints one \
+      line per failing case with its worst deviation, then 'N passed, M failed'; exits 1 when any \
       failed.
       """)
 

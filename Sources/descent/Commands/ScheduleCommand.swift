@@ -10,9 +10,9 @@ struct ScheduleCommand: ParsableCommand {
     commandName: "schedule",
     abstract: "Plot a scheduler's learning rate (and momentum, where it cycles) over the epochs.",
     discussion: """
-      Options take PyTorch's names: --option step_size=10 --option gamma=0.5. Values are JSON
-      (numbers, true/false, lists like [30,60], objects) or plain words (mode=triangular2).
-      Required options a plot can choose (T_max, max_lr, total_steps, ...) default to the epochs
+      Options take PyTorch's names: --option step_size=10 --option gamma=0.5. Values are JSON \
+      (numbers, true/false, lists like [30,60], objects) or plain words (mode=triangular2). \
+      Required options a plot can choose (T_max, max_lr, total_steps, ...) default to the epochs \
       and --lr. ReduceLROnPlateau is fed a metric that never improves.
       """)
 

@@ -1,0 +1,46 @@
+extension Optimizer {
+  /// Prepares every parameter's update (creating state at its first gradient), then runs all
+  /// element-wise updates as one work list.
+  ///
+  /// `Optimizer` is a generic class, so its methods are compiled once for every algorithm and
+  /// reached through the class's table from other modules. This one is also compiled for each of
+  /// the built-in element-wise rules: the generic entry checks the algorithm's type once and jumps
+  /// to code where the dictionary, the rule's constants and the kernel's lanes are all concrete
+  /// (a step over many small tensors then costs little more than one over a single tensor).
+  @_specialize(where Algorithm == ASGDUpdate<Float>)
+  @_specialize(where Algorithm == ASGDUpdate<Double>)
+  @_specialize(where Algorithm == AdadeltaUpdate<Float>)
+  @_specialize(where Algorithm == AdadeltaUpdate<Double>)
+  @_specialize(where Algorithm == AdagradUpdate<Float>)
+  @_specialize(where Algorithm == AdagradUpdate<Double>)
+  @_specialize(where Algorithm == AdamUpdate<Float>)
+  @_specialize(where Algorithm == AdamUpdate<Double>)
+  @_specialize(where Algorithm == AdamaxUpdate<Float>)
+  @_specialize(where Algorithm == AdamaxUpdate<Double>)
+  @_specialize(where Algorithm == NAdamUpdate<Float>)
+  @_specialize(where Algorithm == NAdamUpdate<Double>)
+  @_specialize(where Algorithm == RAdamUpdate<Float>)
+  @_specialize(where Algorithm == RAdamUpdate<Double>)
+  @_specialize(where Algorithm == RMSpropUpdate<Float>)
+  @_specialize(where Algorithm == RMSpropUpdate<Double>)
+  @_specialize(where Algorithm == RpropUpdate<Float>)
+  @_specialize(where Algorithm == RpropUpdate<Double>)
+  @_specialize(where Algorithm == SGDUpdate<Float>)
+  @_specialize(where Algorithm == SGDUpdate<Double>)
+  func update() {
+    for group in paramGroups {
+      for parameter in group.parameters {
+        guard parameter.hasGradient else { continue }
+        let key = ObjectIdentifier(parameter)
+        if states[key] == nil {
+          states[key] = Algorithm.initialState(for: parameter, group.hyperparameters)
+        }
+        states[key]!.step += 1
+        Algorithm.plan(
+          parameter, state: &states[key]!,
+          hyperparameters: group.hyperparameters, into: &plan, path: kernelPath)
+      }
+    }
+    Algorithm.runPlan(&plan, on: workerPool, path: kernelPath)
+  }
+}
