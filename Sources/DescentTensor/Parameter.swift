@@ -41,8 +41,12 @@ public final class Parameter<Scalar: TensorScalar> {
 
   /// Whether a gradient is present, without copying it.
   public var hasGradient: Bool {
-    if case .none = grad { return false }
-    return true
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    get {
+      if case .none = grad { return false }
+      return true
+    }
   }
 
   /// What an optimizer step needs, without copying a tensor: the value's elements (made
@@ -53,6 +57,8 @@ public final class Parameter<Scalar: TensorScalar> {
   /// either is replaced, reassigned or copied on write. An optimizer uses them within one step.
   ///
   /// - Precondition: the gradient has the value's number of elements.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func stepBuffers() -> (
     value: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>, count: Int
   )? {

@@ -14,18 +14,30 @@ public struct BenchTiming: Sendable, Equatable {
   }
 
   /// The median wall-clock seconds of `body` over the timed runs, after the warm-ups.
-  public func medianSeconds(_ body: () throws -> Void) rethrows -> Double {
-    for _ in 0..<warmups { try body() }
-    var times: [Double] = []
-    times.reserveCapacity(runs)
-    for _ in 0..<runs {
-      let start = DispatchTime.now().uptimeNanoseconds
-      try body()
-      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  public func medianSeconds(_ body: () -> Void) -> Double {
+    withoutActuallyEscaping(body) { medianSeconds(of: [$0])[0] }
+  }
+
+  /// The median wall-clock seconds of each of `bodies`, timed in turn within every run (one
+  /// warm-up or timed run calls each body once), so that drift over the measurement (clock
+  /// speed, caches, the other processes) falls on all of them alike.
+  public func medianSeconds(of bodies: [() -> Void]) -> [Double] {
+    for _ in 0..<warmups {
+      for body in bodies { body() }
     }
-    times.sort()
-    return times.count % 2 == 1
-      ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+    var times = [[Double]](repeating: [], count: bodies.count)
+    for _ in 0..<runs {
+      for (index, body) in bodies.enumerated() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+      }
+    }
+    return times.map { seconds in
+      let sorted = seconds.sorted()
+      let middle = sorted.count / 2
+      return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
   }
 }
 

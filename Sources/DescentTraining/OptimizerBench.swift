@@ -44,41 +44,45 @@ public enum OptimizerBench {
   }
 
   /// Steps optimizer `name` on `layout` and runs the roofline kernel of the same traffic, both on
-  /// `pool`; for several tensors, also steps one tensor of the same total size.
+  /// `pool`; for several tensors, also steps one tensor of the same total size. The cases are
+  /// timed in turn within each run (see ``BenchTiming/medianSeconds(of:)``), so their ratios do
+  /// not depend on which was measured first.
   ///
   /// - Throws: ``OptimizerError`` for an unknown name; ``TrainingError/invalidOption(_:_:)`` for
   ///   an optimizer that is not element-wise.
   public static func measure(
     _ name: String, layout: BenchLayout, timing: BenchTiming, pool: WorkerPool
   ) throws -> StepBenchRow {
-    let (step, bufferCount) = try stepSeconds(name, layout: layout, timing: timing, pool: pool)
     let count = layout.parameterCount
-    let roofline = StreamingKernel(
-      readCount: 2 + bufferCount, writeCount: 1 + bufferCount, count: count)
     let repeats = repetitions(count)
-    let rooflineSeconds = timing.medianSeconds {
-      for _ in 0..<repeats { roofline.run(on: pool) }
-    }
-    var single: Double?
+    let stepped = try steppedOptimizer(name, layout: layout, pool: pool)
+    let roofline = StreamingKernel(
+      readCount: 2 + stepped.bufferCount, writeCount: 1 + stepped.bufferCount, count: count)
+    var cases: [() -> Void] = [
+      { for _ in 0..<repeats { stepped.optimizer.step() } },
+      { for _ in 0..<repeats { roofline.run(on: pool) } },
+    ]
     if layout.tensorCount > 1 {
-      let whole = try BenchLayout(tensorSize: count)
-      single = try stepSeconds(name, layout: whole, timing: timing, pool: pool).seconds
+      let whole = try steppedOptimizer(name, layout: try BenchLayout(tensorSize: count), pool: pool)
+      cases.append { for _ in 0..<repeats { whole.optimizer.step() } }
     }
+    let seconds = timing.medianSeconds(of: cases)
     let perParameter = 1e9 / Double(count * repeats)
     return StepBenchRow(
-      optimizer: name, layout: layout, nsPerParameter: step * perParameter,
-      gigabytesPerSecond: Double(roofline.bytesPerPass * repeats) / step / 1e9,
-      rooflineNsPerParameter: rooflineSeconds * perParameter,
-      singleTensorNsPerParameter: single.map { $0 * perParameter })
+      optimizer: name, layout: layout, nsPerParameter: seconds[0] * perParameter,
+      gigabytesPerSecond: Double(roofline.bytesPerPass * repeats) / seconds[0] / 1e9,
+      rooflineNsPerParameter: seconds[1] * perParameter,
+      singleTensorNsPerParameter: seconds.count > 2 ? seconds[2] * perParameter : nil)
   }
 
   /// Steps per timed run: enough that a run lasts milliseconds at small sizes.
   static func repetitions(_ count: Int) -> Int { max(1, 10_000_000 / count) }
 
-  /// The median seconds of ``repetitions(_:)`` steps, and the state buffers per parameter.
-  private static func stepSeconds(
-    _ name: String, layout: BenchLayout, timing: BenchTiming, pool: WorkerPool
-  ) throws -> (seconds: Double, bufferCount: Int) {
+  /// An optimizer `name` over parameters laid out as `layout` with gradients, on `pool`, after
+  /// one step (so its state exists), and its state buffers per parameter.
+  private static func steppedOptimizer(_ name: String, layout: BenchLayout, pool: WorkerPool)
+    throws -> (optimizer: any TrainingOptimizer<Float>, bufferCount: Int)
+  {
     let parameters = (0..<layout.tensorCount).map { _ in
       let parameter = Parameter(Tensor<Float>(repeating: 1, shape: [layout.tensorSize]))
       parameter.grad = Tensor(repeating: 0.01, shape: [layout.tensorSize])
@@ -91,11 +95,6 @@ public enum OptimizerBench {
     }
     fused.workerPool = pool
     optimizer.step()
-    let bufferCount = fused.stateElementCount / layout.parameterCount
-    let repeats = repetitions(layout.parameterCount)
-    let seconds = timing.medianSeconds {
-      for _ in 0..<repeats { optimizer.step() }
-    }
-    return (seconds, bufferCount)
+    return (optimizer, fused.stateElementCount / layout.parameterCount)
   }
 }

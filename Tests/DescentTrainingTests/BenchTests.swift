@@ -17,6 +17,15 @@ import Testing
     }
   }
 
+  @Test func interleavedTimingRunsEveryCaseInTurnAndGivesOneMedianEach() {
+    var calls: [Int] = []
+    let seconds = BenchTiming(warmups: 1, runs: 3).medianSeconds(of: [
+      { calls.append(0) }, { calls.append(1) },
+    ])
+    #expect(seconds.count == 2 && seconds.allSatisfy { $0 >= 0 })
+    #expect(calls == [0, 1, 0, 1, 0, 1, 0, 1])
+  }
+
   @Test func everyElementwiseOptimizerIsBenchedAndLBFGSIsNot() {
     let names = OptimizerBench.elementwiseNames
     #expect(names.contains("Adam") && names.contains("SGD") && names.contains("Rprop"))

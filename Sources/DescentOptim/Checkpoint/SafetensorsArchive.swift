@@ -65,7 +65,7 @@ struct SafetensorsArchive: Equatable {
       }
       header[entry.name] = .tensor(
         TensorInfo(
-          dtype: entry.values.dtype, shape: entry.shape, data_offsets: [begin, data.count]))
+          dtype: entry.values.dtype, shape: entry.shape, dataOffsets: [begin, data.count]))
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
@@ -120,15 +120,15 @@ struct SafetensorsArchive: Equatable {
       }
     }
     tensors.sort {
-      ($0.info.data_offsets.first ?? 0, $0.name) < ($1.info.data_offsets.first ?? 0, $1.name)
+      ($0.info.dataOffsets.first ?? 0, $0.name) < ($1.info.dataOffsets.first ?? 0, $1.name)
     }
     var expectedBegin = 0
     for (name, info) in tensors {
       try info.validate(
         name: name, expectedBegin: expectedBegin, dataLength: dataLength, path: path)
-      let range = (dataStart + info.data_offsets[0])..<(dataStart + info.data_offsets[1])
+      let range = (dataStart + info.dataOffsets[0])..<(dataStart + info.dataOffsets[1])
       entries.append(Entry(name: name, shape: info.shape, values: try info.values(bytes[range])))
-      expectedBegin = info.data_offsets[1]
+      expectedBegin = info.dataOffsets[1]
     }
     guard expectedBegin == dataLength else {
       throw corrupted(
@@ -162,7 +162,12 @@ private enum HeaderItem: Codable {
 private struct TensorInfo: Codable {
   var dtype: String
   var shape: [Int]
-  var data_offsets: [Int]
+  var dataOffsets: [Int]
+
+  private enum CodingKeys: String, CodingKey {
+    case dtype, shape
+    case dataOffsets = "data_offsets"
+  }
 
   private static let elementSizes = ["F32": 4, "F64": 8]
 
@@ -177,27 +182,27 @@ private struct TensorInfo: Codable {
     guard shape.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }) else {
       throw corrupted("invalid shape \(shape)")
     }
-    guard data_offsets.count == 2, data_offsets[0] >= 0, data_offsets[0] <= data_offsets[1] else {
-      throw corrupted("invalid data_offsets \(data_offsets)")
+    guard dataOffsets.count == 2, dataOffsets[0] >= 0, dataOffsets[0] <= dataOffsets[1] else {
+      throw corrupted("invalid data_offsets \(dataOffsets)")
     }
-    guard data_offsets[1] <= dataLength else {
+    guard dataOffsets[1] <= dataLength else {
       throw CheckpointError.truncated(
         path: path,
         reason:
-          "tensor '\(name)' ends at data byte \(data_offsets[1]) but the data has \(dataLength) bytes"
+          "tensor '\(name)' ends at data byte \(dataOffsets[1]) but the data has \(dataLength) bytes"
       )
     }
-    guard data_offsets[0] == expectedBegin else {
+    guard dataOffsets[0] == expectedBegin else {
       throw corrupted(
-        "it starts at data byte \(data_offsets[0]), not \(expectedBegin) (gap or overlap)")
+        "it starts at data byte \(dataOffsets[0]), not \(expectedBegin) (gap or overlap)")
     }
     let (count, overflow) = shape.reduce((1, false)) { partial, extent in
       let (product, flag) = partial.0.multipliedReportingOverflow(by: extent)
       return (product, partial.1 || flag)
     }
-    guard !overflow, count * size == data_offsets[1] - data_offsets[0] else {
+    guard !overflow, count * size == dataOffsets[1] - dataOffsets[0] else {
       throw corrupted(
-        "shape \(shape) of \(dtype) needs \(overflow ? "too many" : "\(count * size)") bytes, its offsets span \(data_offsets[1] - data_offsets[0])"
+        "shape \(shape) of \(dtype) needs \(overflow ? "too many" : "\(count * size)") bytes, its offsets span \(dataOffsets[1] - dataOffsets[0])"
       )
     }
   }
