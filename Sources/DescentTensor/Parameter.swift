@@ -44,8 +44,7 @@ public final class Parameter<Scalar: TensorScalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     get {
-      if case .none = grad { return false }
-      return true
+      grad != nil
     }
   }
 

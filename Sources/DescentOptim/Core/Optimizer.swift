@@ -28,8 +28,11 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
   /// The threads element-wise updates run on (``WorkerPool/shared`` unless set).
   public var workerPool: WorkerPool = .shared
 
-  /// Every parameter's state, by parameter identity.
-  var states: [ObjectIdentifier: ParameterState<Scalar>] = [:]
+  /// Every parameter's state, at the parameter's position in ``parameters`` (`nil` before its
+  /// first step, for lazily created state).
+  var states: [ParameterState<Scalar>?] = []
+  /// The position in ``parameters`` of each parameter, by identity.
+  private var positions: [ObjectIdentifier: Int] = [:]
   private var preHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
   private var postHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
   private var nextHookID = 0
@@ -62,29 +65,32 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     guard !group.parameters.isEmpty else {
       throw OptimizerError.emptyParameterList(optimizer: name, group: index)
     }
-    var seen = Set(paramGroups.flatMap { $0.parameters.map(ObjectIdentifier.init) })
+    var added = positions
     for (position, parameter) in group.parameters.enumerated() {
-      guard seen.insert(ObjectIdentifier(parameter)).inserted else {
+      guard
+        added.updateValue(parameters.count + position, forKey: ObjectIdentifier(parameter))
+          == nil
+      else {
         throw OptimizerError.duplicateParameter(optimizer: name, group: index, position: position)
       }
     }
     let settings = try Settings(
       entries: defaults.entries.merging(group.overrides) { _, override in override })
     paramGroups.append(OptimizerParamGroup(parameters: group.parameters, hyperparameters: settings))
+    positions = added
     parameters += group.parameters
-    if Algorithm.createsStateEagerly {
-      for parameter in group.parameters {
-        states[ObjectIdentifier(parameter)] = Algorithm.initialState(for: parameter, settings)
-      }
+    states += group.parameters.map { parameter in
+      Algorithm.createsStateEagerly ? Algorithm.initialState(for: parameter, settings) : nil
     }
   }
 
-  /// Every parameter, in group order.
+  /// Every parameter, in group order (the groups' parameters, kept flat: the step and clipping
+  /// walk it).
   public private(set) var parameters: [Parameter<Scalar>] = []
 
   /// The state of `parameter`, or `nil` before its first step (for lazily created state).
   public func state(of parameter: Parameter<Scalar>) -> ParameterState<Scalar>? {
-    states[ObjectIdentifier(parameter)]
+    positions[ObjectIdentifier(parameter)].flatMap { states[$0] }
   }
 
   /// Clears every parameter's gradient: to `nil` (the default, as PyTorch) or to zeros.
@@ -192,7 +198,7 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     for group in paramGroups {
       var indices: [Int] = []
       for parameter in group.parameters {
-        if let state = states[ObjectIdentifier(parameter)] {
+        if let state = states[index] {
           var buffers: [String: [Double]] = [:]
           for name in state.bufferNames {
             buffers[name] = state.buffer(name)?.map { Double($0) }
@@ -225,7 +231,8 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
         "it has \(dict.paramGroups.count) parameter groups, the optimizer \(paramGroups.count)")
     }
     var settings: [Settings] = []
-    var parameterOfIndex: [Int: Parameter<Scalar>] = [:]
+    // The dict's parameter indices, mapped to positions in `parameters` (group order).
+    var positionOfIndex: [Int: Int] = [:]
     for (groupIndex, (record, group)) in zip(dict.paramGroups, paramGroups).enumerated() {
       guard record.params.count == group.parameters.count else {
         throw mismatch(
@@ -233,19 +240,19 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
         )
       }
       settings.append(try Settings(entries: record.hyperparameters))
-      for (index, parameter) in zip(record.params, group.parameters) {
-        guard parameterOfIndex.updateValue(parameter, forKey: index) == nil else {
+      for index in record.params {
+        guard positionOfIndex.updateValue(positionOfIndex.count, forKey: index) == nil else {
           throw mismatch("parameter index \(index) appears twice")
         }
       }
     }
-    var newStates: [ObjectIdentifier: ParameterState<Scalar>] = [:]
+    var newStates = [ParameterState<Scalar>?](repeating: nil, count: parameters.count)
     for (index, record) in dict.state {
-      guard let parameter = parameterOfIndex[index] else {
+      guard let position = positionOfIndex[index] else {
         throw mismatch("state for parameter \(index), which no group holds")
       }
-      newStates[ObjectIdentifier(parameter)] = try restoredState(
-        record, for: parameter, index: index, mismatch: mismatch)
+      newStates[position] = try restoredState(
+        record, for: parameters[position], index: index, mismatch: mismatch)
     }
     for index in paramGroups.indices {
       paramGroups[index].hyperparameters = settings[index]

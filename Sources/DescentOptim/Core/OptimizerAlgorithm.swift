@@ -1,12 +1,12 @@
 import DescentTensor
 
 /// An optimization algorithm as the ``Optimizer`` base runs it: its hyperparameters, how it
-/// creates a parameter's state, and how it updates one parameter from its gradient.
+/// creates a parameter's state, and how a step updates the parameters.
 ///
 /// Every requirement must be implemented (there are no defaults that trap), so a missing piece
-/// fails to compile. Element-wise algorithms adopt ``ElementwiseAlgorithm``, which implements
-/// ``update(_:gradient:state:hyperparameters:path:)`` with the shared kernel; an algorithm that is
-/// not element-wise (a factored or line-search method) implements it directly.
+/// fails to compile. Element-wise algorithms adopt ``ElementwiseAlgorithm``, which queues every
+/// parameter's update into one work list for the shared kernel; an algorithm that is not
+/// element-wise (a factored method) adopts ``DirectAlgorithm`` and updates each parameter itself.
 public protocol OptimizerAlgorithm {
   /// The element type of the parameters.
   associatedtype Scalar: LaneScalar
@@ -20,13 +20,9 @@ public protocol OptimizerAlgorithm {
   /// A fresh state for `parameter`.
   static func initialState(for parameter: Parameter<Scalar>, _ settings: Settings)
     -> ParameterState<Scalar>
-  /// Updates `parameter` in place from `gradient`; `state.step` has already been incremented.
-  static func update(
-    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
-    hyperparameters: Settings, path: KernelPath)
-  /// Prepares this step's update of `parameter` (`state.step` already incremented): an
-  /// element-wise algorithm queues it in `plan`, to run with every other parameter's by
-  /// ``runPlan(_:on:path:)``; any other algorithm updates the parameter at once.
+  /// Prepares this step's update of `parameter`, which has a gradient (`state.step` already
+  /// incremented): an element-wise algorithm queues it in `plan`, to run with every other
+  /// parameter's by ``runPlan(_:on:path:)``; any other algorithm updates the parameter at once.
   static func plan(
     _ parameter: Parameter<Scalar>, state: inout ParameterState<Scalar>,
     hyperparameters: Settings, into plan: inout StepPlan<Self>, path: KernelPath)
@@ -45,12 +41,23 @@ public protocol ElementwiseAlgorithm: OptimizerAlgorithm {
   func update<L: Lane>(_ slots: inout LaneSlots<L>) where L.Scalar == Scalar
 }
 
+/// An algorithm that updates each parameter on its own, from the whole gradient (Adafactor's
+/// factored second moment needs a parameter's rows and columns).
+public protocol DirectAlgorithm: OptimizerAlgorithm {
+  /// Updates `parameter` in place from `gradient`; `state.step` has already been incremented.
+  static func update(
+    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
+    hyperparameters: Settings, path: KernelPath)
+}
+
 extension OptimizerAlgorithm {
   /// State is created at a parameter's first step with a gradient, as most of PyTorch's
   /// optimizers do.
   public static var createsStateEagerly: Bool { false }
+}
 
-  /// Updates `parameter` at once: an algorithm that is not element-wise queues nothing.
+extension DirectAlgorithm {
+  /// Updates `parameter` at once; nothing is queued.
   public static func plan(
     _ parameter: Parameter<Scalar>, state: inout ParameterState<Scalar>,
     hyperparameters: Settings, into _: inout StepPlan<Self>, path: KernelPath
@@ -63,34 +70,5 @@ extension OptimizerAlgorithm {
   /// Nothing was queued: empties `plan`.
   public static func runPlan(_ plan: inout StepPlan<Self>, on _: WorkerPool, path _: KernelPath) {
     plan.removeAll()
-  }
-}
-
-extension ElementwiseAlgorithm {
-  /// Computes the step's constants, then runs ``update(_:)`` over every element.
-  public static func update(
-    _ parameter: Parameter<Scalar>, gradient: Tensor<Scalar>, state: inout ParameterState<Scalar>,
-    hyperparameters: Settings, path: KernelPath
-  ) {
-    let rule = Self(hyperparameters, state: &state)
-    let bufferCount = state.bufferNames.count
-    let count = parameter.count
-    precondition(gradient.count == count, "gradient of shape \(gradient.shape) for \(parameter)")
-    var spare: Scalar = 0
-    withUnsafeMutablePointer(to: &spare) { sparePointer in
-      parameter.withUnsafeMutableValues { param in
-        gradient.withUnsafeBufferPointer { grad in
-          state.storage.withUnsafeMutableBufferPointer { buffers in
-            guard let paramPointer = param.baseAddress, let gradPointer = grad.baseAddress else {
-              return
-            }
-            ElementwiseKernel.run(
-              rule, param: paramPointer, grad: gradPointer,
-              state: buffers.baseAddress ?? sparePointer, bufferCount: bufferCount, count: count,
-              path: path)
-          }
-        }
-      }
-    }
   }
 }

@@ -5,7 +5,7 @@ extension Optimizer {
   /// `Optimizer` is a generic class, so its methods are compiled once for every algorithm and
   /// reached through the class's table from other modules. This one is also compiled for each of
   /// the built-in element-wise rules: the generic entry checks the algorithm's type once and jumps
-  /// to code where the dictionary, the rule's constants and the kernel's lanes are all concrete
+  /// to code where the state, the rule's constants and the kernel's lanes are all concrete
   /// (a step over many small tensors then costs little more than one over a single tensor).
   @_specialize(where Algorithm == ASGDUpdate<Float>)
   @_specialize(where Algorithm == ASGDUpdate<Double>)
@@ -28,17 +28,18 @@ extension Optimizer {
   @_specialize(where Algorithm == SGDUpdate<Float>)
   @_specialize(where Algorithm == SGDUpdate<Double>)
   func update() {
+    var position = 0
     for group in paramGroups {
       for parameter in group.parameters {
+        defer { position += 1 }
         guard parameter.hasGradient else { continue }
-        let key = ObjectIdentifier(parameter)
-        if states[key] == nil {
-          states[key] = Algorithm.initialState(for: parameter, group.hyperparameters)
+        if states[position] == nil {
+          states[position] = Algorithm.initialState(for: parameter, group.hyperparameters)
         }
-        states[key]!.step += 1
+        states[position]!.step += 1
         Algorithm.plan(
-          parameter, state: &states[key]!,
-          hyperparameters: group.hyperparameters, into: &plan, path: kernelPath)
+          parameter, state: &states[position]!, hyperparameters: group.hyperparameters,
+          into: &plan, path: kernelPath)
       }
     }
     Algorithm.runPlan(&plan, on: workerPool, path: kernelPath)

@@ -59,25 +59,9 @@ public enum ElementwiseKernel {
   /// The most state buffers a rule may use.
   public static let maxBuffers = 3
 
-  /// Applies `rule` to `count` elements: `param` and `grad` hold them, `state` holds
-  /// `bufferCount` buffers of `count` elements back to back.
-  @inlinable
-  public static func run<R: ElementwiseAlgorithm>(
-    _ rule: R, param: UnsafeMutablePointer<R.Scalar>, grad: UnsafePointer<R.Scalar>,
-    state: UnsafeMutablePointer<R.Scalar>, bufferCount: Int, count: Int, path: KernelPath
-  ) {
-    precondition(bufferCount <= maxBuffers, "a rule uses at most \(maxBuffers) state buffers")
-    let chunks = (count + chunkSize - 1) / chunkSize
-    for chunk in 0..<chunks {
-      run(
-        rule, param: param, grad: grad, state: state, bufferCount: bufferCount, count: count,
-        range: chunk * chunkSize..<min(count, (chunk + 1) * chunkSize), path: path)
-    }
-  }
-
-  /// Applies `rule` to the elements in `range` of buffers of `count` elements (laid out as in
-  /// ``run(_:param:grad:state:bufferCount:count:path:)``): whole SIMD lanes on the vectorized
-  /// path, then the tail one scalar at a time.
+  /// Applies `rule` to the elements in `range` of buffers of `count` elements (`param` and
+  /// `grad` hold them, `state` holds `bufferCount` buffers of `count` elements back to back):
+  /// whole SIMD lanes on the vectorized path, then the tail one scalar at a time.
   @inlinable
   public static func run<R: ElementwiseAlgorithm>(
     _ rule: R, param: UnsafeMutablePointer<R.Scalar>, grad: UnsafePointer<R.Scalar>,

@@ -77,6 +77,9 @@ extension ElementwiseAlgorithm {
     hyperparameters: Settings, into plan: inout StepPlan<Self>, path _: KernelPath
   ) {
     let rule = Self(hyperparameters, state: &state)
+    precondition(
+      state.bufferNames.count <= ElementwiseKernel.maxBuffers,
+      "a rule uses at most \(ElementwiseKernel.maxBuffers) state buffers")
     guard let buffers = parameter.stepBuffers() else { return }
     let stateBase =
       state.storage.withUnsafeMutableBufferPointer { $0.baseAddress } ?? buffers.value

@@ -78,7 +78,7 @@ public struct AdafactorHyperparameters<Scalar: LaneScalar>: Hyperparameters {
 /// `row_var` and `col_var` are smaller than the parameter; they are kept at the front of
 /// parameter-sized buffers (the rest is zeros), and ``Adafactor/stateDict()`` exports them at
 /// their own sizes.
-public enum AdafactorUpdate<Scalar: LaneScalar>: OptimizerAlgorithm {
+public enum AdafactorUpdate<Scalar: LaneScalar>: DirectAlgorithm {
   /// `"Adafactor"`.
   public static var name: String { "Adafactor" }
   /// State is created at a parameter's first step.
