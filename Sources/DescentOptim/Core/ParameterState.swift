@@ -14,8 +14,20 @@ public struct ParameterState<Scalar: LaneScalar>: Equatable, Sendable {
   public private(set) var bufferNames: [String]
   /// The buffers, back to back in the order of ``bufferNames``.
   public internal(set) var storage: [Scalar]
-  /// Named scalar state.
-  public var scalars: [String: Double]
+  /// Named scalar state, by name.
+  public var scalars: [String: Double] {
+    get { Dictionary(uniqueKeysWithValues: zip(scalarNames, scalarValues)) }
+    set {
+      let sorted = newValue.sorted { $0.key < $1.key }
+      scalarNames = sorted.map(\.key)
+      scalarValues = sorted.map(\.value)
+    }
+  }
+  /// The scalars' names, sorted (a step reads and writes one or two of them per parameter, so
+  /// they are two small arrays rather than a hashed dictionary).
+  private var scalarNames: [String] = []
+  /// The scalars' values, in the order of `scalarNames`.
+  private var scalarValues: [Double] = []
 
   /// A state at step 0 with the given buffers, each filled with its value.
   public init(
@@ -26,6 +38,26 @@ public struct ParameterState<Scalar: LaneScalar>: Equatable, Sendable {
     self.bufferNames = buffers.map(\.name)
     self.storage = buffers.flatMap { Array(repeating: $0.fill, count: count) }
     self.scalars = scalars
+  }
+
+  /// The scalar `name`, or `nil` when there is none; setting adds it or replaces its value
+  /// (setting `nil` removes it).
+  public subscript(scalar name: String) -> Double? {
+    get { scalarNames.firstIndex(of: name).map { scalarValues[$0] } }
+    set {
+      if let index = scalarNames.firstIndex(of: name) {
+        if let newValue {
+          scalarValues[index] = newValue
+        } else {
+          scalarNames.remove(at: index)
+          scalarValues.remove(at: index)
+        }
+      } else if let newValue {
+        let index = scalarNames.firstIndex { $0 > name } ?? scalarNames.count
+        scalarNames.insert(name, at: index)
+        scalarValues.insert(newValue, at: index)
+      }
+    }
   }
 
   /// Whether a buffer named `name` exists.

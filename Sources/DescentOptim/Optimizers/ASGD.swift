@@ -77,16 +77,16 @@ public struct ASGDUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   public init(_ settings: ASGDHyperparameters, state: inout ParameterState<Scalar>) {
     preparation = GradientPreparation(
       maximize: settings.maximize, weightDecay: settings.weightDecay)
-    let eta = state.scalars["eta"] ?? settings.lr
-    let mu = state.scalars["mu"] ?? 1
+    let eta = state[scalar: "eta"] ?? settings.lr
+    let mu = state[scalar: "mu"] ?? 1
     decay = Scalar(1 - settings.lambd * eta)
     negativeEta = Scalar(-eta)
     self.mu = Scalar(mu)
     averages = mu != 1
     let (lr, step) = (settings.lr, Double(state.step))
-    state.scalars["eta"] = float32Rounded(
+    state[scalar: "eta"] = float32Rounded(
       lr / pythonPower(1 + settings.lambd * lr * step, settings.alpha))
-    state.scalars["mu"] = float32Rounded(1 / max(1, step - settings.t0))
+    state[scalar: "mu"] = float32Rounded(1 / max(1, step - settings.t0))
   }
 
   /// The update of one lane.

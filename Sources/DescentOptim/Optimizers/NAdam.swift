@@ -96,8 +96,8 @@ public struct NAdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
     eps = Scalar(settings.eps)
     let mu = beta1 * (1 - 0.5 * pythonPower(0.96, step * settings.momentumDecay))
     let muNext = beta1 * (1 - 0.5 * pythonPower(0.96, (step + 1) * settings.momentumDecay))
-    let product = Double(Float(state.scalars["mu_product"] ?? 1) * Float(mu))
-    state.scalars["mu_product"] = product
+    let product = Double(Float(state[scalar: "mu_product"] ?? 1) * Float(mu))
+    state[scalar: "mu_product"] = product
     gradientFactor = Scalar(-lr * (1 - mu) / (1 - product))
     averageFactor = Scalar((-lr * muNext) / (1 - product * muNext))
   }
