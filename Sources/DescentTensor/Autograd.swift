@@ -118,9 +118,4 @@ extension Tensor {
     }
     return result
   }
-
-  /// Attaches a leaf node for `parameter`.
-  mutating func attachLeaf(of parameter: Parameter<Scalar>) {
-    node = GradNode(inputs: [], parameter: parameter) { _ in [] }
-  }
 }

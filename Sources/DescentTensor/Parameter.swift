@@ -2,50 +2,133 @@
 ///
 /// A parameter is a reference type, as in PyTorch: a model and its optimizer share it. Its
 /// ``value`` is a leaf of the autograd graph, so any tensor computed from it can back-propagate.
+///
+/// A parameter owns its elements until it joins a ``ParameterArena``; from then on its value and
+/// gradient live in the arena's contiguous buffers, and every property below reads and writes
+/// there. Either way a tensor read from ``value`` or ``grad`` is a copy: later steps do not change
+/// it.
 public final class Parameter<Scalar: TensorScalar> {
-  /// The current value; assigning a new tensor keeps it a leaf of this parameter.
-  ///
-  /// - Precondition: a new value has the parameter's shape.
-  public var value: Tensor<Scalar> {
-    get { storage }
-    set {
-      precondition(
-        newValue.shape == storage.shape,
-        "parameter of shape \(storage.shape) assigned a tensor of shape \(newValue.shape)")
-      storage.assign(newValue.scalars)
-    }
-  }
-  /// The value with its leaf node; mutated in place so that steps never copy it.
-  private var storage: Tensor<Scalar>
-  /// The accumulated gradient, or `nil` when none has been computed since the last reset.
-  public var grad: Tensor<Scalar>?
+  /// The shape of the value.
+  public let shape: [Int]
+  /// The number of elements.
+  public let count: Int
+  /// The elements while the parameter owns them (empty once it is in an arena).
+  private var ownedValues: [Scalar]
+  /// The gradient while the parameter owns it.
+  private var ownedGrad: Tensor<Scalar>?
+  /// Where the value and gradient live once the parameter is in an arena.
+  private(set) var placement: ArenaPlacement<Scalar>?
+  /// The leaf node that every tensor read from ``value`` carries.
+  private var leaf: GradNode<Scalar>?
 
   /// A parameter holding `value` (its autograd history, if any, is dropped).
   public init(_ value: Tensor<Scalar>) {
-    self.storage = value.detached
-    self.grad = nil
-    self.storage.attachLeaf(of: self)
+    shape = value.shape
+    count = value.count
+    ownedValues = value.scalars
+    ownedGrad = nil
+    placement = nil
+    leaf = GradNode(inputs: [], parameter: self) { _ in [] }
   }
 
-  /// The shape of the value.
-  public var shape: [Int] { value.shape }
-  /// The number of elements.
-  public var count: Int { value.count }
-
-  /// Calls `body` with the value's elements to change them in place, as an optimizer step does.
-  public func withUnsafeMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R)
-    rethrows -> R
-  {
-    try withStorage { tensor in try tensor.withUnsafeMutableBufferPointer { try body($0) } }
+  /// A parameter of `shape` whose value and gradient live at `placement` from the start.
+  init(shape: [Int], placement: ArenaPlacement<Scalar>) {
+    self.shape = shape
+    count = shape.reduce(1, *)
+    ownedValues = []
+    ownedGrad = nil
+    self.placement = placement
+    leaf = GradNode(inputs: [], parameter: self) { _ in [] }
   }
+
+  /// The current value, a leaf of the autograd graph; assigning a new tensor keeps it a leaf of
+  /// this parameter.
+  ///
+  /// - Precondition: a new value has the parameter's shape.
+  public var value: Tensor<Scalar> {
+    get {
+      var tensor = Tensor(
+        shape: shape, scalars: placement.map { Array($0.values) } ?? ownedValues)
+      tensor.node = leaf
+      return tensor
+    }
+    set {
+      precondition(
+        newValue.shape == shape,
+        "parameter of shape \(shape) assigned a tensor of shape \(newValue.shape)")
+      if let placement {
+        newValue.withUnsafeBufferPointer { _ = placement.values.update(fromContentsOf: $0) }
+      } else {
+        ownedValues = newValue.scalars
+      }
+    }
+  }
+
+  /// The accumulated gradient, or `nil` when none has been computed since the last reset.
+  ///
+  /// - Precondition: in an arena, a new gradient has the parameter's number of elements.
+  public var grad: Tensor<Scalar>? {
+    get {
+      guard let placement else { return ownedGrad }
+      return placement.gradient.map { Tensor(shape: shape, scalars: Array($0)) }
+    }
+    set {
+      if let placement {
+        placement.setGradient(newValue)
+      } else {
+        ownedGrad = newValue
+      }
+    }
+    _modify {
+      if placement == nil {
+        yield &ownedGrad
+      } else {
+        var gradient = grad
+        yield &gradient
+        grad = gradient
+      }
+    }
+  }
+
+  /// Whether the value and gradient live in a ``ParameterArena`` (as a member or as its flat
+  /// parameter).
+  public var isInArena: Bool { placement != nil }
 
   /// Whether a gradient is present, without copying it.
   public var hasGradient: Bool {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     get {
-      grad != nil
+      placement?.hasGradient ?? (ownedGrad != nil)
     }
+  }
+
+  /// Calls `body` with the value's elements, read-only and without copying them.
+  public func withUnsafeValues<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R
+  {
+    if let placement { return try body(UnsafeBufferPointer(placement.values)) }
+    return try ownedValues.withUnsafeBufferPointer { try body($0) }
+  }
+
+  /// Calls `body` with the value's elements to change them in place, as an optimizer step does.
+  public func withUnsafeMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R)
+    rethrows -> R
+  {
+    if let placement { return try body(placement.values) }
+    return try ownedValues.withUnsafeMutableBufferPointer { try body($0) }
+  }
+
+  /// Calls `body` with the gradient's elements to change them in place (a fused backward pass
+  /// writes them so); returns `nil` without calling it when there is no gradient.
+  public func withUnsafeMutableGradient<R>(
+    _ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R
+  ) rethrows -> R? {
+    if let placement {
+      guard let gradient = placement.gradient else { return nil }
+      return try body(gradient)
+    }
+    guard ownedGrad != nil else { return nil }
+    return try ownedGrad!.withUnsafeMutableBufferPointer { try body($0) }
   }
 
   /// What an optimizer step needs, without copying a tensor: the value's elements (made
@@ -61,8 +144,17 @@ public final class Parameter<Scalar: TensorScalar> {
   public func stepBuffers() -> (
     value: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>, count: Int
   )? {
-    guard let gradient = grad?.withUnsafeBufferPointer({ $0 }) else { return nil }
-    let value = storage.withUnsafeMutableBufferPointer { buffer in buffer }
+    let value: UnsafeMutableBufferPointer<Scalar>
+    let gradient: UnsafeBufferPointer<Scalar>
+    if let placement {
+      guard let inArena = placement.gradient else { return nil }
+      value = placement.values
+      gradient = UnsafeBufferPointer(inArena)
+    } else {
+      guard let owned = ownedGrad?.withUnsafeBufferPointer({ $0 }) else { return nil }
+      value = ownedValues.withUnsafeMutableBufferPointer { $0 }
+      gradient = owned
+    }
     precondition(
       gradient.count == value.count,
       "gradient of \(gradient.count) elements for a parameter of \(value.count)")
@@ -72,16 +164,14 @@ public final class Parameter<Scalar: TensorScalar> {
     return (valueBase, gradientBase, value.count)
   }
 
-  func withStorage<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {
-    try body(&storage)
-  }
-
   /// Clears the gradient: sets it to `nil` (PyTorch's default, `set_to_none=True`) or to zeros.
   public func zeroGrad(setToNil: Bool = true) {
-    if setToNil {
-      grad = nil
-    } else if grad != nil {
-      grad = Tensor(zeros: shape)
+    if let placement {
+      placement.clearGradient(setToNil: setToNil)
+    } else if setToNil {
+      ownedGrad = nil
+    } else if ownedGrad != nil {
+      ownedGrad = Tensor(zeros: shape)
     }
   }
 
@@ -90,11 +180,24 @@ public final class Parameter<Scalar: TensorScalar> {
   /// - Precondition: `gradient` has the parameter's shape.
   public func accumulateGrad(_ gradient: Tensor<Scalar>) {
     precondition(gradient.shape == shape, "gradient of shape \(gradient.shape) for shape \(shape)")
-    if let existing = grad {
-      grad = existing.adding(gradient)
+    if let placement {
+      placement.accumulateGradient(gradient)
+    } else if let existing = ownedGrad {
+      ownedGrad = existing.adding(gradient)
     } else {
-      grad = gradient.detached
+      ownedGrad = gradient.detached
     }
+  }
+
+  /// Moves the value and gradient into `placement` (the arena's buffers are already allocated);
+  /// the parameter owns nothing afterwards.
+  func move(into placement: ArenaPlacement<Scalar>) {
+    precondition(self.placement == nil, "a parameter can join only one arena")
+    _ = ownedValues.withUnsafeBufferPointer { placement.values.update(fromContentsOf: $0) }
+    placement.setGradient(ownedGrad)
+    ownedValues = []
+    ownedGrad = nil
+    self.placement = placement
   }
 }
 

@@ -47,8 +47,14 @@ public final class LeanMLP<Scalar: TensorScalar> {
       [Scalar](repeating: 0, count: batchCapacity * $0.outFeatures)
     }
     input = [Scalar](repeating: 0, count: batchCapacity * layers[0].inFeatures)
+    ensureGradients()
+  }
+
+  /// Gives every parameter without a gradient one of zeros (after `zeroGrad()` set it to `nil`),
+  /// so that the backward pass can write into it.
+  private func ensureGradients() {
     for layer in layers {
-      for parameter in [layer.weight, layer.bias!] where parameter.grad == nil {
+      for parameter in [layer.weight, layer.bias!] where !parameter.hasGradient {
         parameter.grad = Tensor(zeros: parameter.shape)
       }
     }
@@ -85,17 +91,15 @@ public final class LeanMLP<Scalar: TensorScalar> {
     for (index, layer) in layers.enumerated() {
       let (inWidth, outWidth) = (layer.inFeatures, layer.outFeatures)
       let isLast = index == layers.count - 1
-      let weight = layer.weight.value
-      let bias = layer.bias!.value
       let source = index == 0 ? input : outputs[index - 1]
       outputs[index].withUnsafeMutableBufferPointer { out in
-        bias.withUnsafeBufferPointer { b in
+        layer.bias!.withUnsafeValues { b in
           for row in 0..<batch {
             for column in 0..<outWidth { out[row * outWidth + column] = b[column] }
           }
         }
         source.withUnsafeBufferPointer { x in
-          weight.withUnsafeBufferPointer { w in
+          layer.weight.withUnsafeValues { w in
             Scalar.gemm(
               transposeA: false, transposeB: true, m: batch, n: outWidth, k: inWidth, alpha: 1,
               a: x.baseAddress!, lda: inWidth, b: w.baseAddress!, ldb: inWidth, beta: 1,
@@ -147,20 +151,21 @@ public final class LeanMLP<Scalar: TensorScalar> {
   }
 
   private func backward(batch: Int, accumulate: Bool) {
+    ensureGradients()
     for index in layers.indices.reversed() {
       let layer = layers[index]
       let (inWidth, outWidth) = (layer.inFeatures, layer.outFeatures)
       let upstream = index == layers.count - 1 ? outputs[index] : hiddenGrads[index]
       let activation = index == 0 ? input : outputs[index - 1]
       upstream.withUnsafeBufferPointer { dy in
-        layer.bias!.grad!.withUnsafeMutableBufferPointer { db in
+        layer.bias!.withUnsafeMutableGradient { db in
           if !accumulate { for column in 0..<outWidth { db[column] = 0 } }
           for row in 0..<batch {
             for column in 0..<outWidth { db[column] += dy[row * outWidth + column] }
           }
         }
         activation.withUnsafeBufferPointer { x in
-          layer.weight.grad!.withUnsafeMutableBufferPointer { dw in
+          layer.weight.withUnsafeMutableGradient { dw in
             Scalar.gemm(
               transposeA: true, transposeB: false, m: outWidth, n: inWidth, k: batch, alpha: 1,
               a: dy.baseAddress!, lda: outWidth, b: x.baseAddress!, ldb: inWidth,
@@ -168,9 +173,8 @@ public final class LeanMLP<Scalar: TensorScalar> {
           }
         }
         guard index > 0 else { return }
-        let weight = layer.weight.value
         hiddenGrads[index - 1].withUnsafeMutableBufferPointer { dx in
-          weight.withUnsafeBufferPointer { w in
+          layer.weight.withUnsafeValues { w in
             Scalar.gemm(
               transposeA: false, transposeB: false, m: batch, n: inWidth, k: outWidth, alpha: 1,
               a: dy.baseAddress!, lda: outWidth, b: w.baseAddress!, ldb: inWidth, beta: 0,

@@ -1,0 +1,56 @@
+import DescentOptim
+import DescentTensor
+import Testing
+
+/// An element-wise optimizer stepping an arena's flat parameter gives exactly the numbers of the
+/// same optimizer stepping the members one by one, and keeps its state in one contiguous stretch.
+@Suite struct ArenaStepTests {
+  static let shapes = FusedStepTests.shapes + [[4, 4], [1]]
+
+  @Test(arguments: FusedStepTests.elementwiseNames)
+  func flatStepMatchesPerMemberStepsBitForBit(_ name: String) throws {
+    let separate = makeParameters(Self.shapes, as: Float.self)
+    let members = cloned(separate)
+    let arena = try ParameterArena(members)
+    let perMember = try catalogOptimizer(name, separate)
+    let flat = try catalogOptimizer(name, [arena.flat])
+    for step in 0..<5 {
+      setGradients(separate, step: step)
+      setGradients(members, step: step)
+      perMember.step()
+      flat.step()
+    }
+    for (a, b) in zip(separate, members) {
+      #expect(a.value.scalars == b.value.scalars)
+    }
+    // The flat state's buffers are the members' buffers laid end to end.
+    let memberRecords = try separate.indices.map {
+      try #require(perMember.stateDict().state[$0])
+    }
+    let flatRecord = try #require(flat.stateDict().state[0])
+    #expect(flatRecord.step == 5)
+    #expect(flatRecord.bufferOrder == memberRecords[0].bufferOrder)
+    #expect(flatRecord.scalars == memberRecords[0].scalars)
+    for key in flatRecord.bufferOrder {
+      #expect(flatRecord.buffers[key] == memberRecords.flatMap { $0.buffers[key] ?? [] })
+    }
+  }
+
+  @Test func backwardIntoTheArenaThenOneFlatStepTrainsTheModel() throws {
+    // Least squares on y = 2x - 1: the members are a weight and a bias used by autograd.
+    let weight = Parameter(Tensor<Double>([0]))
+    let bias = Parameter(Tensor<Double>([0]))
+    let arena = try ParameterArena([weight, bias])
+    let optimizer = try SGD([arena.flat], lr: 0.1)
+    let inputs = Tensor<Double>([0, 1, 2, 3])
+    let targets = inputs * 2 - 1
+    for _ in 0..<300 {
+      optimizer.zeroGrad()
+      let error = inputs * weight.value + bias.value - targets
+      (error * error).mean().backward()
+      optimizer.step()
+    }
+    #expect(abs(weight.value.item - 2) < 1e-6)
+    #expect(abs(bias.value.item + 1) < 1e-6)
+  }
+}
