@@ -104,8 +104,7 @@ public final class Parameter<Scalar: TensorScalar> {
   }
 
   /// Calls `body` with the value's elements, read-only and without copying them.
-  public func withUnsafeValues<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R
-  {
+  public func withUnsafeValues<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
     if let placement { return try body(UnsafeBufferPointer(placement.values)) }
     return try ownedValues.withUnsafeBufferPointer { try body($0) }
   }

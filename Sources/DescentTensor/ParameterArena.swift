@@ -39,7 +39,8 @@ public final class ParameterArena<Scalar: TensorScalar> {
       parameter.move(into: ArenaPlacement(storage: storage, member: index))
     }
     members = parameters
-    flat = Parameter(shape: [storage.count], placement: ArenaPlacement(storage: storage, member: nil))
+    flat = Parameter(
+      shape: [storage.count], placement: ArenaPlacement(storage: storage, member: nil))
   }
 
   /// The number of elements over all members.

@@ -6,14 +6,15 @@ public enum BenchReport {
   public static func stepTable(_ rows: [StepBenchRow]) -> String {
     let header = [
       "optimizer", "params", "ns/param", "GB/s", "roofline ns/param", "roofline GB/s", "ratio",
-      "vs 1 tensor",
+      "vs 1 tensor", "arena vs 1 tensor",
     ]
     let lines = rows.map { row in
       [
         row.optimizer, row.layout.description, fixed(row.nsPerParameter, 3),
         fixed(row.gigabytesPerSecond, 1), fixed(row.rooflineNsPerParameter, 3),
         fixed(row.rooflineGigabytesPerSecond, 1), fixed(row.rooflineRatio, 2),
-        row.singleTensorNsPerParameter.map { fixed(row.nsPerParameter / $0, 2) } ?? "-",
+        row.singleTensorRatio.map { fixed($0, 2) } ?? "-",
+        row.arenaRatio.map { fixed($0, 2) } ?? "-",
       ]
     }
     return table(header: header, lines: lines)

@@ -16,9 +16,23 @@ public struct StepBenchRow: Sendable, Equatable {
   /// For several tensors: nanoseconds per parameter of the same step on one tensor of the same
   /// total size (`nil` for one tensor).
   public var singleTensorNsPerParameter: Double?
+  /// For several tensors: nanoseconds per parameter of the same step with the tensors in a
+  /// ``ParameterArena``, stepped through its flat parameter (`nil` for one tensor).
+  public var arenaNsPerParameter: Double?
 
   /// Step time over roofline time (1 is the memory-bandwidth limit).
   public var rooflineRatio: Double { nsPerParameter / rooflineNsPerParameter }
+  /// For several tensors: their step time over one tensor's (1 means no per-tensor cost).
+  public var singleTensorRatio: Double? {
+    singleTensorNsPerParameter.map { nsPerParameter / $0 }
+  }
+  /// For several tensors: the arena's step time over one tensor's.
+  public var arenaRatio: Double? {
+    guard let arena = arenaNsPerParameter, let single = singleTensorNsPerParameter else {
+      return nil
+    }
+    return arena / single
+  }
   /// The roofline kernel's GB/s.
   public var rooflineGigabytesPerSecond: Double {
     gigabytesPerSecond * rooflineRatio
@@ -44,7 +58,8 @@ public enum OptimizerBench {
   }
 
   /// Steps optimizer `name` on `layout` and runs the roofline kernel of the same traffic, both on
-  /// `pool`; for several tensors, also steps one tensor of the same total size. The cases are
+  /// `pool`; for several tensors, also steps one tensor of the same total size, and the same
+  /// tensors placed in a ``ParameterArena`` through its flat parameter. The cases are
   /// timed in turn within each run (see ``BenchTiming/medianSeconds(of:)``), so their ratios do
   /// not depend on which was measured first.
   ///
@@ -64,7 +79,9 @@ public enum OptimizerBench {
     ]
     if layout.tensorCount > 1 {
       let whole = try steppedOptimizer(name, layout: try BenchLayout(tensorSize: count), pool: pool)
+      let arena = try steppedOptimizer(name, layout: layout, pool: pool, inArena: true)
       cases.append { for _ in 0..<repeats { whole.optimizer.step() } }
+      cases.append { for _ in 0..<repeats { arena.optimizer.step() } }
     }
     let seconds = timing.medianSeconds(of: cases)
     let perParameter = 1e9 / Double(count * repeats)
@@ -72,24 +89,27 @@ public enum OptimizerBench {
       optimizer: name, layout: layout, nsPerParameter: seconds[0] * perParameter,
       gigabytesPerSecond: Double(roofline.bytesPerPass * repeats) / seconds[0] / 1e9,
       rooflineNsPerParameter: seconds[1] * perParameter,
-      singleTensorNsPerParameter: seconds.count > 2 ? seconds[2] * perParameter : nil)
+      singleTensorNsPerParameter: seconds.count > 2 ? seconds[2] * perParameter : nil,
+      arenaNsPerParameter: seconds.count > 3 ? seconds[3] * perParameter : nil)
   }
 
   /// Steps per timed run: enough that a run lasts milliseconds at small sizes.
   static func repetitions(_ count: Int) -> Int { max(1, 10_000_000 / count) }
 
-  /// An optimizer `name` over parameters laid out as `layout` with gradients, on `pool`, after
-  /// one step (so its state exists), and its state buffers per parameter.
-  private static func steppedOptimizer(_ name: String, layout: BenchLayout, pool: WorkerPool)
-    throws -> (optimizer: any TrainingOptimizer<Float>, bufferCount: Int)
-  {
+  /// An optimizer `name` over parameters laid out as `layout` with gradients (or over the flat
+  /// parameter of an arena holding them), on `pool`, after one step (so its state exists), and
+  /// its state buffers per parameter.
+  private static func steppedOptimizer(
+    _ name: String, layout: BenchLayout, pool: WorkerPool, inArena: Bool = false
+  ) throws -> (optimizer: any TrainingOptimizer<Float>, bufferCount: Int) {
     let parameters = (0..<layout.tensorCount).map { _ in
       let parameter = Parameter(Tensor<Float>(repeating: 1, shape: [layout.tensorSize]))
       parameter.grad = Tensor(repeating: 0.01, shape: [layout.tensorSize])
       return parameter
     }
     let optimizer = try OptimizerCatalog.make(
-      name, parameters: parameters, options: options(for: name))
+      name, parameters: inArena ? [try ParameterArena(parameters).flat] : parameters,
+      options: options(for: name))
     guard let fused = optimizer as? FusedStepping else {
       throw TrainingError.invalidOption("optimizers", "\(name) (its update is not element-wise)")
     }

@@ -44,7 +44,7 @@ import Testing
     for row in rows {
       #expect(row.nsPerParameter > 0 && row.rooflineNsPerParameter > 0)
       #expect(row.gigabytesPerSecond.isFinite && row.rooflineRatio.isFinite)
-      #expect(row.singleTensorNsPerParameter != nil)
+      #expect(row.singleTensorRatio != nil && row.arenaRatio != nil)
     }
     let table = BenchReport.stepTable(rows).split(separator: "\n")
     #expect(table.count == 2 + rows.count)

@@ -67,7 +67,7 @@ public struct StepPlan<Rule: OptimizerAlgorithm> {
 }
 
 /// How many slices of a step's chunks each thread gets (more balance the load, fewer save calls).
-private let slicesPerThread = 4
+@usableFromInline let slicesPerThread = 4
 
 extension ElementwiseAlgorithm {
   /// Computes the step's constants for `parameter` and queues its update in `plan` (the path
@@ -91,6 +91,10 @@ extension ElementwiseAlgorithm {
 
   /// Runs every queued update, on `pool`'s threads when the step is large enough, then empties
   /// `plan`.
+  ///
+  /// Inlinable, so that a rule defined in another module gets this loop compiled for its own
+  /// type there (run generically, every lane would go through the rule's protocol).
+  @inlinable
   public static func runPlan(_ plan: inout StepPlan<Self>, on pool: WorkerPool, path: KernelPath) {
     plan.tasks.withUnsafeBufferPointer { tasks in
       plan.chunks.withUnsafeBufferPointer { chunks in
