@@ -31,6 +31,10 @@ let package = Package(
     .executableTarget(
       name: "descent-mpi-check", dependencies: ["DescentDistributed", "DescentTensor"],
       path: "Sources/DescentMPICheck"),
+    .target(name: "AllocationCounter"),
+    .executableTarget(
+      name: "descent-allocation-check", dependencies: ["AllocationCounter", "DescentTraining"],
+      path: "Sources/DescentAllocationCheck"),
     .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
     .testTarget(name: "DescentNNTests", dependencies: ["DescentNN"]),
     .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim"], resources: [.copy("Fixtures")]),

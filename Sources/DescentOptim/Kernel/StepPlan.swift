@@ -44,6 +44,9 @@ public struct StepPlan<Rule: OptimizerAlgorithm> {
   public private(set) var chunks: [KernelChunk] = []
   /// The number of elements over all tasks.
   public private(set) var elementCount = 0
+  /// The job that hands slices of the chunks to a pool's threads, kept between steps (a
+  /// `KernelJob<Rule>`, which exists only for element-wise rules).
+  @usableFromInline var job: AnyObject?
 
   /// An empty plan.
   public init() {}
@@ -96,22 +99,54 @@ extension ElementwiseAlgorithm {
   /// type there (run generically, every lane would go through the rule's protocol).
   @inlinable
   public static func runPlan(_ plan: inout StepPlan<Self>, on pool: WorkerPool, path: KernelPath) {
+    let threaded = plan.elementCount >= ElementwiseKernel.parallelThreshold
+    if threaded && plan.job == nil { plan.job = KernelJob<Self>() }
+    let job = plan.job.map { unsafeDowncast($0, to: KernelJob<Self>.self) }
     plan.tasks.withUnsafeBufferPointer { tasks in
       plan.chunks.withUnsafeBufferPointer { chunks in
-        guard plan.elementCount >= ElementwiseKernel.parallelThreshold else {
+        guard threaded, let job else {
           ElementwiseKernel.run(tasks, chunks: chunks, range: chunks.indices, path: path)
           return
         }
         // A few slices per thread balance the load; each slice is one call into the rule's
-        // specialized loop.
-        let slices = min(chunks.count, pool.threadCount * slicesPerThread)
-        pool.run(taskCount: slices) { slice in
-          ElementwiseKernel.run(
-            tasks, chunks: chunks,
-            range: slice * chunks.count / slices..<(slice + 1) * chunks.count / slices, path: path)
-        }
+        // specialized loop. The job object is the plan's own, so the run allocates nothing.
+        job.prepare(
+          tasks: tasks, chunks: chunks, path: path,
+          sliceCount: min(chunks.count, pool.threadCount * slicesPerThread))
+        pool.run(taskCount: job.sliceCount, job: job)
+        job.prepare(tasks: .init(start: nil, count: 0), chunks: .init(start: nil, count: 0))
       }
     }
     plan.removeAll()
+  }
+}
+
+/// One step's chunks as a pool job: task `slice` runs the slice-th of ``sliceCount`` equal runs
+/// of consecutive chunks. The buffers are valid only during the run that set them.
+@usableFromInline final class KernelJob<Rule: ElementwiseAlgorithm>: PoolJob {
+  @usableFromInline var tasks = UnsafeBufferPointer<KernelTask<Rule>>(start: nil, count: 0)
+  @usableFromInline var chunks = UnsafeBufferPointer<KernelChunk>(start: nil, count: 0)
+  @usableFromInline var path = KernelPath.vectorized
+  @usableFromInline var sliceCount = 1
+
+  @inlinable init() {}
+
+  /// Points the job at this step's work (or, after a run, at nothing).
+  @inlinable func prepare(
+    tasks: UnsafeBufferPointer<KernelTask<Rule>>, chunks: UnsafeBufferPointer<KernelChunk>,
+    path: KernelPath = .vectorized, sliceCount: Int = 1
+  ) {
+    self.tasks = tasks
+    self.chunks = chunks
+    self.path = path
+    self.sliceCount = sliceCount
+  }
+
+  /// Runs slice `slice` of the chunks.
+  @inlinable func run(task slice: Int) {
+    let count = chunks.count
+    ElementwiseKernel.run(
+      tasks, chunks: chunks,
+      range: slice * count / sliceCount..<(slice + 1) * count / sliceCount, path: path)
   }
 }

@@ -1,9 +1,18 @@
 import Foundation
 import Synchronization
 
+/// Work that a ``WorkerPool`` spreads over its threads: ``run(task:)`` is called once for every
+/// task index, from any of the threads, in no particular order.
+///
+/// A job object kept between runs (an optimizer's step plan keeps one) lets a run allocate nothing.
+public protocol PoolJob: AnyObject {
+  /// Runs task `index`.
+  func run(task index: Int)
+}
+
 /// A persistent pool of worker threads that run numbered tasks in parallel with the calling
-/// thread. Workers are parked on a condition between jobs, so a job allocates nothing and costs
-/// one wake-up.
+/// thread. Workers are parked on a condition between jobs, so a job given as a ``PoolJob``
+/// allocates nothing and costs one wake-up.
 ///
 /// Tasks are handed out one at a time from a shared counter: which thread runs a task varies from
 /// run to run, so a task's result must depend only on its index (as an element-wise chunk does).
@@ -44,8 +53,27 @@ public final class WorkerPool: @unchecked Sendable {
   /// returns when all have finished. Runs on the caller alone for fewer than two tasks or a
   /// one-thread pool.
   public func run(taskCount: Int, _ body: (Int) -> Void) {
-    core.run(taskCount: taskCount, body)
+    guard core.threads(for: taskCount) > 1 else {
+      for index in 0..<taskCount { body(index) }
+      return
+    }
+    withoutActuallyEscaping(body) { escapable in
+      core.run(taskCount: taskCount, job: ClosureJob(escapable))
+    }
   }
+
+  /// Runs `job` for every task index in `0..<taskCount`, spread over the pool's threads, and
+  /// returns when all have finished, without allocating.
+  public func run(taskCount: Int, job: some PoolJob) {
+    core.run(taskCount: taskCount, job: job)
+  }
+}
+
+/// A closure as a job (for callers that run rarely enough not to keep a job object).
+private final class ClosureJob: PoolJob {
+  let body: (Int) -> Void
+  init(_ body: @escaping (Int) -> Void) { self.body = body }
+  func run(task index: Int) { body(index) }
 }
 
 /// The shared state of a pool and its workers (which keep it alive, not the pool itself).
@@ -61,7 +89,7 @@ final class PoolCore: @unchecked Sendable {
   private var helpers = 0
   private var active = 0
   private var stopping = false
-  private var job: ((Int) -> Void)?
+  private var job: (any PoolJob)?
   private var taskCount = 0
   private let nextTask = Atomic<Int>(0)
 
@@ -85,38 +113,41 @@ final class PoolCore: @unchecked Sendable {
     }
   }
 
-  func run(taskCount count: Int, _ body: (Int) -> Void) {
-    let threads = lock.withLock { min(threadLimit, count) }
+  /// The threads a job of `count` tasks runs on, the caller included.
+  func threads(for count: Int) -> Int {
+    lock.withLock { min(threadLimit, count) }
+  }
+
+  func run(taskCount count: Int, job newJob: any PoolJob) {
+    let threads = threads(for: count)
     guard threads > 1 else {
-      for index in 0..<count { body(index) }
+      for index in 0..<count { newJob.run(task: index) }
       return
     }
     jobLock.lock()
     defer { jobLock.unlock() }
-    withoutActuallyEscaping(body) { escapable in
-      lock.withLock {
-        job = escapable
-        taskCount = count
-        nextTask.store(0, ordering: .relaxed)
-        helpers = threads - 1
-        active = threads - 1
-        generation &+= 1
-        lock.broadcast()
-      }
-      drain(escapable, count: count)
-      lock.withLock {
-        while active > 0 { lock.wait() }
-        job = nil
-      }
+    lock.withLock {
+      job = newJob
+      taskCount = count
+      nextTask.store(0, ordering: .relaxed)
+      helpers = threads - 1
+      active = threads - 1
+      generation &+= 1
+      lock.broadcast()
+    }
+    drain(newJob, count: count)
+    lock.withLock {
+      while active > 0 { lock.wait() }
+      job = nil
     }
   }
 
   /// Runs tasks from the shared counter until none is left.
-  private func drain(_ body: (Int) -> Void, count: Int) {
+  private func drain(_ job: any PoolJob, count: Int) {
     while true {
       let index = nextTask.wrappingAdd(1, ordering: .relaxed).oldValue
       guard index < count else { return }
-      body(index)
+      job.run(task: index)
     }
   }
 
