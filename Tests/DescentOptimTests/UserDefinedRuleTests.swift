@@ -22,6 +22,7 @@ struct UserMomentum: ElementwiseAlgorithm {
     negativeLR = Float(-settings.lr)
   }
 
+  @inline(__always)
   func update<L: Lane>(_ slots: inout LaneSlots<L>) where L.Scalar == Float {
     let buffer = slots.buffer0 * L(repeating: momentum) + slots.grad
     slots.buffer0 = buffer

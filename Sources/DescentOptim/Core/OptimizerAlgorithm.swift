@@ -35,10 +35,11 @@ public protocol OptimizerAlgorithm {
 /// the scalar and the SIMD paths.
 ///
 /// The built-in rules run a step compiled for their concrete type (see `Optimizer.update()`).
-/// A rule of your own runs at the same speed when it is defined for one concrete scalar type
-/// (`typealias Scalar = Float`): the kernel is inlinable, so your module compiles it for your
-/// rule. A rule generic over its scalar type gives the same numbers but runs the generic kernel,
-/// in which every lane goes through the protocol: about 100 ns per element instead of under 1.
+/// A rule of your own runs its elements at the same speed when it is defined for one concrete
+/// scalar type (`typealias Scalar = Float`) and marks ``update(_:)`` `@inline(__always)`, as the
+/// built-in rules do: the kernel is inlinable, so your module compiles it for your rule. A rule
+/// generic over its scalar type gives the same numbers but runs the generic kernel, in which
+/// every lane goes through the protocol: about 100 ns per element instead of under 1.
 public protocol ElementwiseAlgorithm: OptimizerAlgorithm {
   /// The constants of one step of one parameter, computed once before the loop; may add
   /// buffers and update scalar state (the step count is already incremented).

@@ -100,7 +100,17 @@ extension ElementwiseAlgorithm {
   @inlinable
   public static func runPlan(_ plan: inout StepPlan<Self>, on pool: WorkerPool, path: KernelPath) {
     let threaded = plan.elementCount >= ElementwiseKernel.parallelThreshold
-    if threaded && plan.job == nil { plan.job = KernelJob<Self>() }
+    if threaded && plan.job == nil {
+      // The slice loop is made here, where the rule's type is concrete: the pool calls it from
+      // generic code, and it still runs the specialized kernel.
+      plan.job = KernelJob<Self> { job, slice in
+        let count = job.chunks.count
+        ElementwiseKernel.run(
+          job.tasks, chunks: job.chunks,
+          range: slice * count / job.sliceCount..<(slice + 1) * count / job.sliceCount,
+          path: job.path)
+      }
+    }
     let job = plan.job.map { unsafeDowncast($0, to: KernelJob<Self>.self) }
     plan.tasks.withUnsafeBufferPointer { tasks in
       plan.chunks.withUnsafeBufferPointer { chunks in
@@ -129,7 +139,13 @@ extension ElementwiseAlgorithm {
   @usableFromInline var path = KernelPath.vectorized
   @usableFromInline var sliceCount = 1
 
-  @inlinable init() {}
+  /// Runs one slice of the job's chunks.
+  @usableFromInline let runSlice: (KernelJob, Int) -> Void
+
+  /// A job whose slices run `runSlice`.
+  @inlinable init(runSlice: @escaping (KernelJob, Int) -> Void) {
+    self.runSlice = runSlice
+  }
 
   /// Points the job at this step's work (or, after a run, at nothing).
   @inlinable func prepare(
@@ -144,9 +160,6 @@ extension ElementwiseAlgorithm {
 
   /// Runs slice `slice` of the chunks.
   @inlinable func run(task slice: Int) {
-    let count = chunks.count
-    ElementwiseKernel.run(
-      tasks, chunks: chunks,
-      range: slice * count / sliceCount..<(slice + 1) * count / sliceCount, path: path)
+    runSlice(self, slice)
   }
 }
