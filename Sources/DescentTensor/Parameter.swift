@@ -94,6 +94,13 @@ public final class Parameter<Scalar: TensorScalar> {
   /// parameter).
   public var isInArena: Bool { placement != nil }
 
+  /// The identity of the arena holding the value and gradient, or `nil` for a parameter that
+  /// owns them; parameters of one arena share it.
+  public var arenaIdentity: ObjectIdentifier? { placement.map { ObjectIdentifier($0.storage) } }
+
+  /// Whether this is an arena's flat parameter (whose elements are all of its members').
+  public var isArenaFlat: Bool { placement != nil && placement?.member == nil }
+
   /// Whether a gradient is present, without copying it.
   public var hasGradient: Bool {
     @_specialize(where Scalar == Float)

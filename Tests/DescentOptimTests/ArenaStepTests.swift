@@ -53,4 +53,28 @@ import Testing
     #expect(abs(weight.value.item - 2) < 1e-6)
     #expect(abs(bias.value.item + 1) < 1e-6)
   }
+
+  @Test func theFlatParameterWithOneOfItsMembersIsRefused() throws {
+    let members = makeParameters([[3], [2]], as: Double.self)
+    let arena = try ParameterArena(members)
+    #expect(throws: OptimizerError.overlappingParameter(optimizer: "Adam", group: 0, position: 1)) {
+      try Adam([arena.flat, members[1]])
+    }
+    #expect(throws: OptimizerError.overlappingParameter(optimizer: "SGD", group: 1, position: 0)) {
+      try SGD([ParameterGroup(members), ParameterGroup([arena.flat])])
+    }
+    #expect(throws: OptimizerError.overlappingParameter(optimizer: "LBFGS", group: 0, position: 2))
+    {
+      try LBFGS(members + [arena.flat])
+    }
+    // Members of one arena may be optimized together, and apart from the arena's other uses.
+    let adam = try Adam(members)
+    #expect(throws: OptimizerError.duplicateParameter(optimizer: "Adam", group: 1, position: 0)) {
+      try adam.addParamGroup(ParameterGroup([members[0]]))
+    }
+    #expect(
+      OptimizerError.overlappingParameter(optimizer: "Adam", group: 0, position: 1).description
+        == "Adam: parameter 1 of group 0 shares its memory with an earlier parameter (an arena's "
+        + "flat parameter and one of its members); give one or the other")
+  }
 }

@@ -32,7 +32,7 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
   /// first step, for lazily created state).
   var states: [ParameterState<Scalar>?] = []
   /// The position in ``parameters`` of each parameter, by identity.
-  private var positions: [ObjectIdentifier: Int] = [:]
+  private var roster = ParameterRoster<Scalar>()
   private var preHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
   private var postHooks: [(StepHookHandle, (Optimizer) -> Void)] = []
   private var nextHookID = 0
@@ -65,19 +65,20 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     guard !group.parameters.isEmpty else {
       throw OptimizerError.emptyParameterList(optimizer: name, group: index)
     }
-    var added = positions
+    var added = roster
     for (position, parameter) in group.parameters.enumerated() {
-      guard
-        added.updateValue(parameters.count + position, forKey: ObjectIdentifier(parameter))
-          == nil
-      else {
+      switch added.add(parameter, at: parameters.count + position) {
+      case nil: continue
+      case .duplicate:
         throw OptimizerError.duplicateParameter(optimizer: name, group: index, position: position)
+      case .overlap:
+        throw OptimizerError.overlappingParameter(optimizer: name, group: index, position: position)
       }
     }
     let settings = try Settings(
       entries: defaults.entries.merging(group.overrides) { _, override in override })
     paramGroups.append(OptimizerParamGroup(parameters: group.parameters, hyperparameters: settings))
-    positions = added
+    roster = added
     parameters += group.parameters
     states += group.parameters.map { parameter in
       Algorithm.createsStateEagerly ? Algorithm.initialState(for: parameter, settings) : nil
@@ -90,7 +91,7 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
 
   /// The state of `parameter`, or `nil` before its first step (for lazily created state).
   public func state(of parameter: Parameter<Scalar>) -> ParameterState<Scalar>? {
-    positions[ObjectIdentifier(parameter)].flatMap { states[$0] }
+    roster.positions[ObjectIdentifier(parameter)].flatMap { states[$0] }
   }
 
   /// Clears every parameter's gradient: to `nil` (the default, as PyTorch) or to zeros.

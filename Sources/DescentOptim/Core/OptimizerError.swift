@@ -12,6 +12,9 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
   case emptyParameterList(optimizer: String, group: Int)
   /// The same parameter given twice (in one group or in two).
   case duplicateParameter(optimizer: String, group: Int, position: Int)
+  /// A parameter whose memory another parameter of the optimizer covers too: an arena's flat
+  /// parameter given with one of its members (each step would update them twice).
+  case overlappingParameter(optimizer: String, group: Int, position: Int)
   /// A state dict that does not fit the optimizer; nothing was changed.
   case stateDictMismatch(optimizer: String, reason: String)
   /// An optimizer name the conformance runner does not know.
@@ -33,6 +36,10 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
     case .duplicateParameter(let optimizer, let group, let position):
       return
         "\(optimizer): parameter \(position) of group \(group) already appears in a parameter group"
+    case .overlappingParameter(let optimizer, let group, let position):
+      return
+        "\(optimizer): parameter \(position) of group \(group) shares its memory with an earlier "
+        + "parameter (an arena's flat parameter and one of its members); give one or the other"
     case .stateDictMismatch(let optimizer, let reason):
       return "\(optimizer): cannot load state dict: \(reason)"
     case .unknownOptimizer(let name):

@@ -63,10 +63,15 @@ public final class LBFGS<Scalar: LaneScalar>: TrainingOptimizer {
     guard !parameters.isEmpty else {
       throw OptimizerError.emptyParameterList(optimizer: "LBFGS", group: 0)
     }
-    var seen = Set<ObjectIdentifier>()
-    for (position, parameter) in parameters.enumerated()
-    where !seen.insert(ObjectIdentifier(parameter)).inserted {
-      throw OptimizerError.duplicateParameter(optimizer: "LBFGS", group: 0, position: position)
+    var roster = ParameterRoster<Scalar>()
+    for (position, parameter) in parameters.enumerated() {
+      switch roster.add(parameter, at: position) {
+      case nil: continue
+      case .duplicate:
+        throw OptimizerError.duplicateParameter(optimizer: "LBFGS", group: 0, position: position)
+      case .overlap:
+        throw OptimizerError.overlappingParameter(optimizer: "LBFGS", group: 0, position: position)
+      }
     }
     self.parameters = parameters
     self.hyperparameters = hyperparameters
