@@ -37,4 +37,23 @@ struct QuickStartTests {
     }
     #expect(crossEntropy(logits: net(x), labels: labels).item < before / 2)
   }
+
+  /// The arena snippet: the same training through one flat parameter.
+  @Test func arenaSnippetTrainsTheSameNet() throws {
+    let net = SimpleNet()
+    let arena = try ParameterArena(net.parameters())
+    let fastAdam = try Adam([arena.flat], lr: 0.01)
+    #expect(arena.count == 10 * 100 + 100 + 100 * 5 + 5)
+
+    var generator = SeededGenerator(seed: 0)
+    let x = Tensor<Float>(normal: [32, 10], generator: &generator)
+    let labels = (0..<32).map { $0 % 5 }
+    let before = crossEntropy(logits: net(x), labels: labels).item
+    for _ in 0..<20 {
+      fastAdam.zeroGrad()
+      crossEntropy(logits: net(x), labels: labels).backward()
+      fastAdam.step()
+    }
+    #expect(crossEntropy(logits: net(x), labels: labels).item < before / 2)
+  }
 }
