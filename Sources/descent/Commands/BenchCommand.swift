@@ -13,7 +13,8 @@ struct BenchCommand: ParsableCommand {
       For each element-wise optimizer and size: nanoseconds per parameter and GB/s of one step on \
       float32 parameters, beside a streaming kernel that moves the same bytes on the same threads \
       (the roofline), and their ratio; for several tensors, the time relative to one tensor of the \
-      same total size, both as separate tensors and in a ParameterArena (stepped in one pass). Then the digits MLP's training throughput (64-100-10, batch 32). \
+      same total size, both as separate tensors and in a ParameterArena (stepped in one pass). \
+      Then the digits MLP's training throughput (64-100-10, batch 32). \
       Build with -c release; each figure is the median of --runs timed runs after --warmups.
         descent bench --quick
         descent bench --optimizers adam,sgd --sizes 50M,200x4096 --threads 2
