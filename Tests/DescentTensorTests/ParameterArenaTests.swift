@@ -122,4 +122,15 @@ import Testing
     members[1].value = Tensor([8, 9, 10])
     #expect(flat?.value.scalars == [1, 2, 3, 4, 8, 9, 10])
   }
+
+  @Test func emptyMembersAndAnEmptyArenaWork() throws {
+    let members = [Parameter(Tensor<Float>(zeros: [0])), Parameter(Tensor<Float>([1, 2]))]
+    let arena = try ParameterArena(members)
+    members[1].grad = Tensor([3, 4])
+    #expect(arena.flat.grad?.scalars == [3, 4])
+    #expect(members[0].value.count == 0 && members[0].grad == nil)
+    let empty = try ParameterArena<Double>([])
+    #expect(empty.count == 0 && empty.flat.value.scalars.isEmpty && empty.members.isEmpty)
+    #expect(empty.flat.stepBuffers() == nil)
+  }
 }
