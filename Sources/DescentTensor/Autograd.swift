@@ -5,8 +5,10 @@ public final class GradNode<Scalar: TensorScalar> {
   let inputs: [GradNode<Scalar>]
   /// Maps the gradient of the output to the gradients of `inputs`, each of its input's shape.
   let pullback: (Tensor<Scalar>) -> [Tensor<Scalar>]
-  /// For a leaf: the parameter whose `grad` receives the gradient.
-  weak var parameter: Parameter<Scalar>?
+  /// For a leaf: the parameter whose `grad` receives the gradient. A strong reference (the graph
+  /// keeps its parameters alive, as PyTorch's does); the parameter does not keep its leaves, so
+  /// there is no cycle, and no weak reference that would slow every retain of a parameter.
+  let parameter: Parameter<Scalar>?
 
   init(
     inputs: [GradNode<Scalar>], parameter: Parameter<Scalar>? = nil,

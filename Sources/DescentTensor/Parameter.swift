@@ -12,14 +12,16 @@ public final class Parameter<Scalar: TensorScalar> {
   public let shape: [Int]
   /// The number of elements.
   public let count: Int
+  // The three stored properties below skip the run-time exclusivity check: an optimizer step
+  // reads them for every parameter, where the checks cost more than the rest of the bookkeeping.
+  // Their accesses never overlap: each is read or written within one method of this class.
+
   /// The elements while the parameter owns them (empty once it is in an arena).
-  private var ownedValues: [Scalar]
+  @exclusivity(unchecked) private var ownedValues: [Scalar]
   /// The gradient while the parameter owns it.
-  private var ownedGrad: Tensor<Scalar>?
+  @exclusivity(unchecked) private var ownedGrad: Tensor<Scalar>?
   /// Where the value and gradient live once the parameter is in an arena.
-  private(set) var placement: ArenaPlacement<Scalar>?
-  /// The leaf node that every tensor read from ``value`` carries.
-  private var leaf: GradNode<Scalar>?
+  @exclusivity(unchecked) private(set) var placement: ArenaPlacement<Scalar>?
 
   /// A parameter holding `value` (its autograd history, if any, is dropped).
   public init(_ value: Tensor<Scalar>) {
@@ -28,7 +30,6 @@ public final class Parameter<Scalar: TensorScalar> {
     ownedValues = value.scalars
     ownedGrad = nil
     placement = nil
-    leaf = GradNode(inputs: [], parameter: self) { _ in [] }
   }
 
   /// A parameter of `shape` whose value and gradient live at `placement` from the start.
@@ -38,7 +39,6 @@ public final class Parameter<Scalar: TensorScalar> {
     ownedValues = []
     ownedGrad = nil
     self.placement = placement
-    leaf = GradNode(inputs: [], parameter: self) { _ in [] }
   }
 
   /// The current value, a leaf of the autograd graph; assigning a new tensor keeps it a leaf of
@@ -49,7 +49,7 @@ public final class Parameter<Scalar: TensorScalar> {
     get {
       var tensor = Tensor(
         shape: shape, scalars: placement.map { Array($0.values) } ?? ownedValues)
-      tensor.node = leaf
+      tensor.node = GradNode(inputs: [], parameter: self) { _ in [] }
       return tensor
     }
     set {

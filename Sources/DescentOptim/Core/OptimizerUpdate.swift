@@ -28,20 +28,29 @@ extension Optimizer {
   @_specialize(where Algorithm == SGDUpdate<Float>)
   @_specialize(where Algorithm == SGDUpdate<Double>)
   func update() {
+    // The plan and the states are taken out of the object for the loop, so that each parameter
+    // costs no exclusivity check on them and no copy of its state.
+    var plan = StepPlan<Algorithm>()
+    swap(&plan, &self.plan)
+    let path = kernelPath
     var position = 0
-    for group in paramGroups {
-      for parameter in group.parameters {
-        defer { position += 1 }
-        guard parameter.hasGradient else { continue }
-        if states[position] == nil {
-          states[position] = Algorithm.initialState(for: parameter, group.hyperparameters)
+    states.withUnsafeMutableBufferPointer { states in
+      for group in paramGroups {
+        let settings = group.hyperparameters
+        for parameter in group.parameters {
+          defer { position += 1 }
+          guard parameter.hasGradient else { continue }
+          if case .none = states[position] {
+            states[position] = Algorithm.initialState(for: parameter, settings)
+          }
+          states[position]!.step += 1
+          Algorithm.plan(
+            parameter, state: &states[position]!, hyperparameters: settings, into: &plan,
+            path: path)
         }
-        states[position]!.step += 1
-        Algorithm.plan(
-          parameter, state: &states[position]!, hyperparameters: group.hyperparameters,
-          into: &plan, path: kernelPath)
       }
     }
-    Algorithm.runPlan(&plan, on: workerPool, path: kernelPath)
+    Algorithm.runPlan(&plan, on: workerPool, path: path)
+    swap(&plan, &self.plan)
   }
 }
