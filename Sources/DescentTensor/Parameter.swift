@@ -76,11 +76,14 @@ public final class Parameter<Scalar: TensorScalar> {
       if let placement {
         placement.setGradient(newValue)
       } else {
-        ownedGrad = newValue
+        ownedGrad = newValue?.detached
       }
     }
     _modify {
       if placement == nil {
+        // A stored gradient carries no autograd history (which could lead back to this
+        // parameter and keep it alive).
+        defer { ownedGrad?.node = nil }
         yield &ownedGrad
       } else {
         var gradient = grad
