@@ -51,7 +51,7 @@ final class ArenaStorage<Scalar: TensorScalar> {
 
   /// Records whether `member` (every member for `nil`) has a gradient.
   func setHasGradient(_ present: Bool, for member: Int?) {
-    for index in member.map({ [$0] }) ?? Array(ranges.indices) where hasGradient[index] != present {
+    for index in member.map({ $0..<$0 + 1 }) ?? ranges.indices where hasGradient[index] != present {
       hasGradient[index] = present
       gradientCount += present ? 1 : -1
     }
