@@ -65,22 +65,31 @@ let digits: Dataset<Float> = try Digits.load()
 let rows = Array(0..<32)
 let labels = rows.map { digits.labels[$0] }
 for name in ["SGD", "Adam"] {
-  let model = DigitsMLP.make(seed: 0, as: Float.self)
-  guard let lean = LeanMLP(model, batchCapacity: 32) else {
-    print("FAIL the digits MLP has no lean path")
-    exit(1)
+  for inArena in [false, true] {
+    let model = DigitsMLP.make(seed: 0, as: Float.self)
+    guard let lean = LeanMLP(model, batchCapacity: 32) else {
+      print("FAIL the digits MLP has no lean path")
+      exit(1)
+    }
+    let optimizer = try OptimizerCatalog.make(
+      name,
+      parameters: inArena ? [try ParameterArena(model.parameters()).flat] : model.parameters(),
+      options: OptimizerBench.options(for: name))
+    func trainingStep() {
+      _ = lean.lossAndGradient(features: digits.features, rows: rows, labels: labels)
+      optimizer.step()
+    }
+    trainingStep()
+    trainingStep()
+    report(
+      "\(name) training step of the digits MLP\(inArena ? " in an arena" : "")",
+      allocations(trainingStep))
   }
-  let optimizer = try OptimizerCatalog.make(
-    name, parameters: model.parameters(), options: OptimizerBench.options(for: name))
-  func trainingStep() {
-    _ = lean.lossAndGradient(features: digits.features, rows: rows, labels: labels)
-    optimizer.step()
-  }
-  trainingStep()
-  trainingStep()
-  report("\(name) training step of the digits MLP", allocations(trainingStep))
 
   // A whole epoch allocates per epoch (the shuffled batches), not per step.
+  let model = DigitsMLP.make(seed: 0, as: Float.self)
+  let optimizer = try OptimizerCatalog.make(
+    name, parameters: model.parameters(), options: OptimizerBench.options(for: name))
   let loader = try BatchLoader(digits, batchSize: 32, seed: 0)
   let trainer = Trainer(model: model, optimizer: optimizer, loader: loader)
   trainer.trainEpoch()
