@@ -77,4 +77,37 @@ import Testing
         == "Adam: parameter 1 of group 0 shares its memory with an earlier parameter (an arena's "
         + "flat parameter and one of its members); give one or the other")
   }
+
+  @Test func clippingTheFlatGradientClipsLikeClippingTheMembers() throws {
+    let separate = makeParameters(Self.shapes, as: Double.self)
+    let members = cloned(separate)
+    let arena = try ParameterArena(members)
+    setGradients(separate, step: 3)
+    setGradients(members, step: 3)
+    let separateNorm = try clipGradNorm(separate, maxNorm: 1)
+    let flatNorm = try clipGradNorm([arena.flat], maxNorm: 1)
+    #expect(abs(separateNorm - flatNorm) <= 1e-12 * separateNorm)
+    for (a, b) in zip(separate, members) {
+      let error = zip(a.grad!.scalars, b.grad!.scalars).map { abs($0 - $1) }.max() ?? 0
+      #expect(error <= 1e-15)
+    }
+  }
+
+  @Test func aStateDictOfTheFlatParameterResumesIntoANewArena() throws {
+    let uninterrupted = makeParameters(Self.shapes, as: Float.self)
+    let resumed = cloned(uninterrupted)
+    let first = try ParameterArena(uninterrupted)
+    let adam = try catalogOptimizer("Adam", [first.flat])
+    runSteps(adam, uninterrupted, count: 3)
+    // A "restart": the values and the optimizer's state dict move to new objects.
+    for (target, source) in zip(resumed, uninterrupted) { target.value = source.value }
+    let second = try ParameterArena(resumed)
+    let restarted = try catalogOptimizer("Adam", [second.flat])
+    try restarted.loadStateDict(adam.stateDict())
+    runSteps(adam, uninterrupted, from: 3, count: 2)
+    runSteps(restarted, resumed, from: 3, count: 2)
+    for (a, b) in zip(uninterrupted, resumed) {
+      #expect(a.value.scalars == b.value.scalars)
+    }
+  }
 }
