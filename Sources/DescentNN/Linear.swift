@@ -35,12 +35,10 @@ public final class Linear<Scalar: TensorScalar>: Module {
     GlobalGenerator.state = generator
   }
 
-  /// `input` of shape `[batch, inFeatures]` (or `[inFeatures]`) times the weight, plus the bias.
+  /// `input` of shape `[..., inFeatures]` times the transposed weight, plus the bias: one fused
+  /// ``Tensor/linear(weight:bias:)``.
   public func forward(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
-    let batched = input.rank == 1 ? input.reshaped([1, inFeatures]) : input
-    var output = batched.matmul(weight.value.transposed())
-    if let bias { output = output + bias.value }
-    return input.rank == 1 ? output.reshaped([outFeatures]) : output
+    input.linear(weight: weight.value, bias: bias?.value)
   }
 
   /// `in_features=…, out_features=…, bias=…`, as PyTorch prints it (with Swift's `true`).

@@ -1,22 +1,61 @@
-/// One recorded operation of the autograd graph: the nodes of its differentiable inputs and the
-/// function that turns the gradient of its output into gradients of those inputs.
-public final class GradNode<Scalar: TensorScalar> {
-  /// The nodes of the inputs that need gradients, in the order `pullback` returns them.
-  let inputs: [GradNode<Scalar>]
-  /// Maps the gradient of the output to the gradients of `inputs`, each of its input's shape.
-  let pullback: (Tensor<Scalar>) -> [Tensor<Scalar>]
-  /// For a leaf: the parameter whose `grad` receives the gradient. A strong reference (the graph
-  /// keeps its parameters alive, as PyTorch's does); the parameter does not keep its leaves, so
-  /// there is no cycle, and no weak reference that would slow every retain of a parameter.
-  let parameter: Parameter<Scalar>?
+import Synchronization
 
+/// Which inputs of an operation need a gradient, handed to its pullback so that it computes only
+/// those.
+public struct GradientNeeds: Sendable {
+  let bits: UInt64
+  /// Whether input `index` (in the order the operation lists its inputs) needs a gradient.
+  public subscript(index: Int) -> Bool { index < 64 && bits & (1 << UInt64(index)) != 0 }
+}
+
+/// One recorded operation of the autograd graph: the nodes of its inputs and the function that
+/// turns the gradient of its output into gradients of those inputs; or a leaf, whose gradient goes
+/// to a ``Parameter`` or stays in the node (for a tensor marked with
+/// ``Tensor/requiringGrad(_:)``).
+public final class GradNode<Scalar: TensorScalar> {
+  /// The nodes of the inputs, `nil` for inputs that need no gradient.
+  let inputs: [GradNode<Scalar>?]
+  /// Maps the gradient of the output to the gradients of the inputs that need one (`nil` for the
+  /// rest), each of its input's shape. Released after a backward pass, with what it saved.
+  var pullback: ((Tensor<Scalar>, GradientNeeds) -> [Tensor<Scalar>?])?
+  /// For a parameter's leaf: the parameter whose `grad` receives the gradient (held strongly: the
+  /// parameter does not hold its leaves, so there is no cycle).
+  let parameter: Parameter<Scalar>?
+  /// Whether this is a leaf (a parameter's value or a tensor that requires a gradient).
+  let isLeaf: Bool
+  /// A tensor leaf's accumulated gradient.
+  var leafGradient: Tensor<Scalar>?
+  /// The gradient arriving during a backward pass.
+  var pending: Tensor<Scalar>?
+  /// The backward pass that last visited this node.
+  var visited: UInt64 = 0
+
+  /// An operation's node.
   init(
-    inputs: [GradNode<Scalar>], parameter: Parameter<Scalar>? = nil,
-    pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>]
+    inputs: [GradNode<Scalar>?],
+    pullback: @escaping (Tensor<Scalar>, GradientNeeds) -> [Tensor<Scalar>?]
   ) {
     self.inputs = inputs
-    self.parameter = parameter
     self.pullback = pullback
+    parameter = nil
+    isLeaf = false
+  }
+
+  /// A leaf: of `parameter`, or of a plain tensor when `nil`.
+  init(leafOf parameter: Parameter<Scalar>?) {
+    inputs = []
+    pullback = nil
+    self.parameter = parameter
+    isLeaf = true
+  }
+
+  /// Adds `gradient` to the gradient arriving at this node.
+  func receive(_ gradient: Tensor<Scalar>) {
+    if pending == nil {
+      pending = gradient
+    } else {
+      pending!.accumulate(gradient)
+    }
   }
 }
 
@@ -31,40 +70,85 @@ public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
   try GradMode.$isEnabled.withValue(false, operation: body)
 }
 
+/// Numbers the backward passes, so that a pass marks the nodes it has seen without a set.
+private let backwardPasses = Atomic<UInt64>(0)
+
 extension Tensor {
-  /// Builds the result of a differentiable operation.
+  /// Builds the result of a differentiable operation of any number of inputs.
   ///
   /// `value` is the result's constant value; `pullback` receives the gradient of the result and
   /// returns one gradient per element of `inputs`, each of that input's shape. When no input needs
   /// gradients, or inside ``withNoGrad(_:)``, the result is a constant and `pullback` is dropped.
-  /// This is how every operation of Descent is made differentiable, and it is public so that a
-  /// user can add an operation of their own.
+  /// This is how a user adds an operation of their own.
   public static func differentiable(
     _ value: Tensor, inputs: [Tensor], pullback: @escaping (Tensor) -> [Tensor]
   ) -> Tensor {
-    guard GradMode.isEnabled, inputs.contains(where: { $0.node != nil }) else {
-      return value.detached
-    }
-    let tracked = inputs.indices.filter { inputs[$0].node != nil }
-    let nodes = tracked.map { inputs[$0].node! }
-    var result = value.detached
-    if tracked.count == inputs.count {
-      result.node = GradNode(inputs: nodes, pullback: pullback)
-    } else {
-      result.node = GradNode(inputs: nodes) { grad in
-        let all = pullback(grad)
-        return tracked.map { all[$0] }
-      }
-    }
+    record(value, inputs: inputs) { grad, _ in pullback(grad).map { $0 } }
+  }
+
+  /// The result of an operation of one input; `pullback` returns the input's gradient.
+  @inline(__always)
+  static func record(
+    _ value: Tensor, _ input: Tensor,
+    _ pullback: @escaping (Tensor, GradientNeeds) -> [Tensor?]
+  ) -> Tensor {
+    guard input.node != nil, GradMode.isEnabled else { return value.detached }
+    var result = value
+    result.node = GradNode(inputs: [input.node], pullback: pullback)
     return result
   }
 
+  /// The result of an operation of two inputs; `pullback` returns their gradients (only those
+  /// that the needs ask for may be non-`nil`).
+  @inline(__always)
+  static func record(
+    _ value: Tensor, _ first: Tensor, _ second: Tensor,
+    _ pullback: @escaping (Tensor, GradientNeeds) -> [Tensor?]
+  ) -> Tensor {
+    guard first.node != nil || second.node != nil, GradMode.isEnabled else {
+      return value.detached
+    }
+    var result = value
+    result.node = GradNode(inputs: [first.node, second.node], pullback: pullback)
+    return result
+  }
+
+  /// The result of an operation of `inputs`.
+  static func record(
+    _ value: Tensor, inputs: [Tensor],
+    _ pullback: @escaping (Tensor, GradientNeeds) -> [Tensor?]
+  ) -> Tensor {
+    guard inputs.contains(where: { $0.node != nil }), GradMode.isEnabled else {
+      return value.detached
+    }
+    var result = value
+    result.node = GradNode(inputs: inputs.map(\.node), pullback: pullback)
+    return result
+  }
+
+  /// This tensor as a leaf of the autograd graph whose gradient ``grad`` collects, like
+  /// `requires_grad_()`; `false` gives the values without history, like `detach()`.
+  public func requiringGrad(_ requires: Bool = true) -> Tensor {
+    var result = detached
+    if requires { result.node = GradNode(leafOf: nil) }
+    return result
+  }
+
+  /// The gradient accumulated by backward passes into this tensor, when it is a leaf made by
+  /// ``requiringGrad(_:)``; `nil` otherwise or before any pass reached it.
+  public var grad: Tensor? {
+    guard let node, node.isLeaf, node.parameter == nil else { return nil }
+    return node.leafGradient
+  }
+
   /// Back-propagates from this tensor and adds the gradients into the `grad` of every parameter
-  /// it depends on, accumulating like PyTorch.
+  /// (and leaf tensor) it depends on, accumulating like PyTorch. The graph's saved tensors are
+  /// released afterwards unless `retainGraph` is true (PyTorch's `retain_graph`); a second pass
+  /// through a released graph adds nothing.
   ///
   /// - Parameter seed: the gradient of the final objective with respect to this tensor; by
   ///   default 1, which requires this tensor to hold a single element.
-  public func backward(_ seed: Tensor? = nil) {
+  public func backward(_ seed: Tensor? = nil, retainGraph: Bool = false) {
     guard let root = node else { return }
     let start: Tensor
     if let seed {
@@ -74,50 +158,59 @@ extension Tensor {
       precondition(count == 1, "backward() without a seed needs one element, not shape \(shape)")
       start = Tensor(repeating: 1, shape: shape)
     }
+    let pass = backwardPasses.add(1, ordering: .relaxed).newValue
     // Reverse topological order by an iterative depth-first search.
     var order: [GradNode<Scalar>] = []
-    var visited = Set<ObjectIdentifier>()
     var stack: [(GradNode<Scalar>, Bool)] = [(root, false)]
     while let (current, expanded) = stack.popLast() {
       if expanded {
         order.append(current)
         continue
       }
-      guard visited.insert(ObjectIdentifier(current)).inserted else { continue }
+      guard current.visited != pass else { continue }
+      current.visited = pass
       stack.append((current, true))
-      for input in current.inputs where !visited.contains(ObjectIdentifier(input)) {
+      for case let input? in current.inputs where input.visited != pass {
         stack.append((input, false))
       }
     }
-    var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): start]
+    root.receive(start)
     for current in order.reversed() {
-      guard let grad = grads.removeValue(forKey: ObjectIdentifier(current)) else { continue }
-      if let parameter = current.parameter {
-        parameter.accumulateGrad(grad)
+      guard let grad = current.pending else { continue }
+      current.pending = nil
+      if current.isLeaf {
+        if let parameter = current.parameter {
+          parameter.accumulateGrad(grad)
+        } else if current.leafGradient == nil {
+          current.leafGradient = grad.detached
+        } else {
+          current.leafGradient!.accumulate(grad)
+        }
         continue
       }
-      let inputGrads = current.pullback(grad)
+      guard let pullback = current.pullback else { continue }
+      var bits: UInt64 = 0
+      for (index, input) in current.inputs.enumerated() where input != nil && index < 64 {
+        bits |= 1 << UInt64(index)
+      }
+      let inputGrads = pullback(grad, GradientNeeds(bits: bits))
+      if !retainGraph { current.pullback = nil }
       for (input, inputGrad) in zip(current.inputs, inputGrads) {
-        let key = ObjectIdentifier(input)
-        if let existing = grads[key] {
-          grads[key] = existing.adding(inputGrad)
-        } else {
-          grads[key] = inputGrad
-        }
+        guard let input, let inputGrad else { continue }
+        input.receive(inputGrad)
       }
     }
   }
 
-  /// Element-wise sum of two constants of the same shape (used to accumulate gradients).
-  func adding(_ other: Tensor) -> Tensor {
+  /// Adds a constant of the same shape into this tensor's values, in place when its storage is
+  /// not shared (how gradients accumulate).
+  mutating func accumulate(_ other: Tensor) {
     precondition(
       shape == other.shape, "accumulating gradient of shape \(other.shape) into \(shape)")
-    var result = detached
-    result.withUnsafeMutableBufferPointer { target in
-      other.withUnsafeBufferPointer { source in
-        for index in target.indices { target[index] += source[index] }
-      }
-    }
-    return result
+    let keep = node
+    makeUniqueAndContiguous()
+    let current = self
+    Kernels.zip(.add, current, other, into: &self)
+    node = keep
   }
 }

@@ -16,8 +16,10 @@ public final class Parameter<Scalar: TensorScalar> {
   // reads them for every parameter, where the checks cost more than the rest of the bookkeeping.
   // Their accesses never overlap: each is read or written within one method of this class.
 
-  /// The elements while the parameter owns them (empty once it is in an arena).
-  @exclusivity(unchecked) private var ownedValues: [Scalar]
+  /// The value while the parameter owns it (a contiguous tensor without history; empty once the
+  /// parameter is in an arena). Forward passes share its storage; a step writes in place when
+  /// nothing else holds it, else on a copy.
+  @exclusivity(unchecked) private var ownedValue: Tensor<Scalar>
   /// The gradient while the parameter owns it.
   @exclusivity(unchecked) private var ownedGrad: Tensor<Scalar>?
   /// Where the value and gradient live once the parameter is in an arena.
@@ -27,7 +29,7 @@ public final class Parameter<Scalar: TensorScalar> {
   public init(_ value: Tensor<Scalar>) {
     shape = value.shape
     count = value.count
-    ownedValues = value.scalars
+    ownedValue = value.detached.contiguous()
     ownedGrad = nil
     placement = nil
   }
@@ -36,7 +38,7 @@ public final class Parameter<Scalar: TensorScalar> {
   init(shape: [Int], placement: ArenaPlacement<Scalar>) {
     self.shape = shape
     count = shape.reduce(1, *)
-    ownedValues = []
+    ownedValue = Tensor(zeros: [0])
     ownedGrad = nil
     self.placement = placement
   }
@@ -47,9 +49,9 @@ public final class Parameter<Scalar: TensorScalar> {
   /// - Precondition: a new value has the parameter's shape.
   public var value: Tensor<Scalar> {
     get {
-      var tensor = Tensor(
-        shape: shape, scalars: placement.map { Array($0.values) } ?? ownedValues)
-      tensor.node = GradNode(inputs: [], parameter: self) { _ in [] }
+      var tensor =
+        placement.map { Tensor(shape: shape, scalars: Array($0.values)) } ?? ownedValue
+      tensor.node = GradNode(leafOf: self)
       return tensor
     }
     set {
@@ -59,7 +61,7 @@ public final class Parameter<Scalar: TensorScalar> {
       if let placement {
         newValue.withUnsafeBufferPointer { _ = placement.values.update(fromContentsOf: $0) }
       } else {
-        ownedValues = newValue.scalars
+        ownedValue = newValue.detached.contiguous()
       }
     }
   }
@@ -76,14 +78,17 @@ public final class Parameter<Scalar: TensorScalar> {
       if let placement {
         placement.setGradient(newValue)
       } else {
-        ownedGrad = newValue?.detached
+        ownedGrad = newValue?.detached.contiguous()
       }
     }
     _modify {
       if placement == nil {
         // A stored gradient carries no autograd history (which could lead back to this
         // parameter and keep it alive).
-        defer { ownedGrad?.node = nil }
+        defer {
+          ownedGrad?.node = nil
+          if let stored = ownedGrad, !stored.isContiguous { ownedGrad = stored.contiguous() }
+        }
         yield &ownedGrad
       } else {
         var gradient = grad
@@ -116,7 +121,7 @@ public final class Parameter<Scalar: TensorScalar> {
   /// Calls `body` with the value's elements, read-only and without copying them.
   public func withUnsafeValues<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
     if let placement { return try body(UnsafeBufferPointer(placement.values)) }
-    return try ownedValues.withUnsafeBufferPointer { try body($0) }
+    return try ownedValue.withUnsafeBufferPointer { try body($0) }
   }
 
   /// Calls `body` with the value's elements to change them in place, as an optimizer step does.
@@ -124,7 +129,7 @@ public final class Parameter<Scalar: TensorScalar> {
     rethrows -> R
   {
     if let placement { return try body(placement.values) }
-    return try ownedValues.withUnsafeMutableBufferPointer { try body($0) }
+    return try ownedValue.withUnsafeMutableBufferPointer { try body($0) }
   }
 
   /// Calls `body` with the gradient's elements to change them in place (a fused backward pass
@@ -160,9 +165,9 @@ public final class Parameter<Scalar: TensorScalar> {
       value = placement.values
       gradient = UnsafeBufferPointer(inArena)
     } else {
-      guard let owned = ownedGrad?.withUnsafeBufferPointer({ $0 }) else { return nil }
-      value = ownedValues.withUnsafeMutableBufferPointer { $0 }
-      gradient = owned
+      guard ownedGrad != nil else { return nil }
+      gradient = ownedGrad!.withUnsafeBufferPointer { $0 }
+      value = ownedValue.withUnsafeMutableBufferPointer { $0 }
     }
     precondition(
       gradient.count == value.count,
@@ -191,10 +196,10 @@ public final class Parameter<Scalar: TensorScalar> {
     precondition(gradient.shape == shape, "gradient of shape \(gradient.shape) for shape \(shape)")
     if let placement {
       placement.accumulateGradient(gradient)
-    } else if let existing = ownedGrad {
-      ownedGrad = existing.adding(gradient)
+    } else if ownedGrad != nil {
+      ownedGrad!.accumulate(gradient.detached)
     } else {
-      ownedGrad = gradient.detached
+      ownedGrad = gradient.detached.contiguous()
     }
   }
 
@@ -202,9 +207,9 @@ public final class Parameter<Scalar: TensorScalar> {
   /// the parameter owns nothing afterwards.
   func move(into placement: ArenaPlacement<Scalar>) {
     precondition(self.placement == nil, "a parameter can join only one arena")
-    _ = ownedValues.withUnsafeBufferPointer { placement.values.update(fromContentsOf: $0) }
+    _ = ownedValue.withUnsafeBufferPointer { placement.values.update(fromContentsOf: $0) }
     placement.setGradient(ownedGrad)
-    ownedValues = []
+    ownedValue = Tensor(zeros: [0])
     ownedGrad = nil
     self.placement = placement
   }

@@ -1,3 +1,114 @@
+/// How a reduction combines elements.
+enum Reduction {
+  case sum, max, min
+}
+
+extension Kernels {
+  /// Reduces `input` into `out`, which has the input's rank with extent 1 along the reduced axes
+  /// (and the input's extent elsewhere).
+  @_specialize(where S == Float)
+  @_specialize(where S == Double)
+  static func reduce<S>(_ reduction: Reduction, _ input: Tensor<S>, into out: inout Tensor<S>) {
+    switch reduction {
+    case .sum:
+      if out.count == 1, input.isContiguous, input.count >= StridedLoop.parallelThreshold {
+        out.storage.base[out.offset] = parallelSum(input)
+        return
+      }
+      reduceRows(input, &out, identity: 0, horizontal: horizontalSum) { $0 + $1 }
+    case .max:
+      reduceRows(input, &out, identity: -.infinity, horizontal: { horizontalExtreme($0, $1, $2, >) })
+      { $0.isNaN || $0 >= $1 ? $0 : $1 }
+    case .min:
+      reduceRows(input, &out, identity: .infinity, horizontal: { horizontalExtreme($0, $1, $2, <) })
+      { $0.isNaN || $0 <= $1 ? $0 : $1 }
+    }
+  }
+
+  /// The reduction's walk: the input's space with `out` broadcast along the reduced axes; a row
+  /// along a reduced axis is combined horizontally, any other row element by element.
+  @inline(__always)
+  static func reduceRows<S>(
+    _ input: Tensor<S>, _ out: inout Tensor<S>, identity: S,
+    horizontal: (UnsafePointer<S>, Int, Int) -> S, _ combine: (S, S) -> S
+  ) {
+    let outCount = out.count
+    out.storage.base.advanced(by: out.offset).update(repeating: identity, count: outCount)
+    guard input.count > 0 else { return }
+    let loop = StridedLoop(output: input, out)
+    let (source, target) = (UnsafePointer(input.storage.base), out.storage.base)
+    let (si, so) = (loop.rowStride(0), loop.rowStride(1))
+    withExtendedLifetime(input.storage) {
+      loop.run(parallel: false) { o0, o1, _, n in
+        let (x, o) = (source + o0, target + o1)
+        if so == 0 {
+          o[0] = combine(o[0], horizontal(x, n, si))
+        } else if so == 1 && si == 1 {
+          for i in 0..<n { o[i] = combine(o[i], x[i]) }
+        } else {
+          for i in 0..<n { o[i * so] = combine(o[i * so], x[i * si]) }
+        }
+      }
+    }
+  }
+
+  /// The sum of `count` elements `stride` apart, in sixteen running sums when contiguous.
+  @inline(__always)
+  static func horizontalSum<S: TensorScalar>(_ x: UnsafePointer<S>, _ count: Int, _ stride: Int)
+    -> S
+  {
+    var total: S = 0
+    var i = 0
+    if stride == 1 {
+      var lanes = SIMD16<S>()
+      let raw = UnsafeRawPointer(x)
+      while i + 16 <= count {
+        lanes += raw.loadUnaligned(fromByteOffset: i * MemoryLayout<S>.stride, as: SIMD16<S>.self)
+        i += 16
+      }
+      total = lanes.sum()
+    }
+    while i < count {
+      total += x[i * stride]
+      i += 1
+    }
+    return total
+  }
+
+  /// The largest (or, with `<`, smallest) of `count` elements `stride` apart; NaN wins.
+  @inline(__always)
+  static func horizontalExtreme<S: TensorScalar>(
+    _ x: UnsafePointer<S>, _ count: Int, _ stride: Int, _ better: (S, S) -> Bool
+  ) -> S {
+    var best = x[0]
+    for i in 1..<Swift.max(count, 1) {
+      let value = x[i * stride]
+      if value.isNaN { return value }
+      if better(value, best) { best = value }
+    }
+    return best
+  }
+
+  /// The sum of a large contiguous tensor in chunks on the worker pool.
+  static func parallelSum<S: TensorScalar>(_ input: Tensor<S>) -> S {
+    let tasks = WorkerPool.shared.threadCount * 4
+    var partials = [S](repeating: 0, count: tasks)
+    let source = UnsafePointer(input.storage.base + input.offset)
+    let count = input.count
+    partials.withUnsafeMutableBufferPointer { slots in
+      let slotBase = slots.baseAddress!
+      withExtendedLifetime(input.storage) {
+        WorkerPool.shared.run(taskCount: tasks) { task in
+          let start = count * task / tasks
+          let end = count * (task + 1) / tasks
+          slotBase[task] = horizontalSum(source + start, end - start, 1)
+        }
+      }
+    }
+    return partials.reduce(0, +)
+  }
+}
+
 extension Tensor {
   /// Normalises a possibly negative axis against the rank.
   func resolvedAxis(_ axis: Int) -> Int {
@@ -6,39 +117,46 @@ extension Tensor {
     return resolved
   }
 
-  /// Splits the shape around `axis` into (outer, extent, inner) counts.
-  func split(at axis: Int) -> (outer: Int, extent: Int, inner: Int) {
-    (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
+  /// The values reduced over `axes` (resolved), keeping them with extent 1; no autograd.
+  func reducedValues(_ reduction: Reduction, axes: [Int]) -> Tensor {
+    var kept = shape
+    for axis in axes { kept[axis] = 1 }
+    var out = Tensor(uninitializedShape: kept)
+    Kernels.reduce(reduction, self, into: &out)
+    return out
+  }
+
+  /// Sums this (constant) gradient over the axes along which a tensor of shape `source` was
+  /// broadcast to this shape, giving a tensor of shape `source`.
+  func unbroadcast(to source: [Int]) -> Tensor {
+    if shape == source { return self }
+    let lead = rank - source.count
+    var axes: [Int] = Array(0..<lead)
+    for axis in lead..<rank where source[axis - lead] == 1 && shape[axis] != 1 { axes.append(axis) }
+    return reducedValues(.sum, axes: axes).reshapedValues(source)
   }
 
   /// The sum of all elements, a scalar tensor.
   public func sum() -> Tensor {
-    let value = Tensor(scalars.reduce(0, +))
+    let value = reducedValues(.sum, axes: Array(0..<rank)).reshapedValues([])
     let inputShape = shape
-    return .differentiable(value, inputs: [self]) { grad in
-      [Tensor(repeating: grad.scalars[0], shape: inputShape)]
-    }
+    return Tensor.record(value, self) { grad, _ in [grad.expandedValues(to: inputShape)] }
   }
 
   /// The sum along `axis` (negative counts from the end); the axis is kept with extent 1 when
   /// `keepingDims` is true.
   public func sum(axis: Int, keepingDims: Bool = false) -> Tensor {
-    let axis = resolvedAxis(axis)
-    let (outer, extent, inner) = split(at: axis)
-    var out = [Scalar](repeating: 0, count: outer * inner)
-    for o in 0..<outer {
-      for e in 0..<extent {
-        let base = (o * extent + e) * inner
-        for i in 0..<inner { out[o * inner + i] += scalars[base + i] }
-      }
-    }
-    var keptShape = shape
-    keptShape[axis] = 1
-    var outShape = keptShape
-    if !keepingDims { outShape.remove(at: axis) }
-    let inputShape = shape
-    return .differentiable(Tensor(shape: outShape, scalars: out), inputs: [self]) { grad in
-      [grad.reshapedValues(keptShape).broadcastValues(to: inputShape)]
+    sum(axes: [axis], keepingDims: keepingDims)
+  }
+
+  /// The sum along each of `axes`, kept with extent 1 when `keepingDims` is true.
+  public func sum(axes: [Int], keepingDims: Bool = false) -> Tensor {
+    let resolved = axes.map(resolvedAxis)
+    let kept = reducedValues(.sum, axes: resolved)
+    let outShape = keepingDims ? kept.shape : shape.indices.filter { !resolved.contains($0) }.map { shape[$0] }
+    let (inputShape, keptShape) = (shape, kept.shape)
+    return Tensor.record(kept.reshapedValues(outShape), self) { grad, _ in
+      [grad.reshapedValues(keptShape).expandedValues(to: inputShape)]
     }
   }
 
@@ -50,60 +168,56 @@ extension Tensor {
     sum(axis: axis, keepingDims: keepingDims) / Scalar(shape[resolvedAxis(axis)])
   }
 
+  /// The mean along each of `axes`.
+  public func mean(axes: [Int], keepingDims: Bool = false) -> Tensor {
+    let resolved = axes.map(resolvedAxis)
+    return sum(axes: resolved, keepingDims: keepingDims)
+      / Scalar(resolved.reduce(1) { $0 * shape[$1] })
+  }
+
   /// The largest element, a scalar tensor; the gradient goes to the first maximal element.
   public func max() -> Tensor {
     precondition(count > 0, "max of an empty tensor")
-    let index = scalars.indices.max {
-      scalars[$0] < scalars[$1] || ($0 > $1 && scalars[$0] == scalars[$1])
-    }!
-    let inputShape = shape
-    return .differentiable(Tensor(scalars[index]), inputs: [self]) { grad in
-      var out = [Scalar](repeating: 0, count: inputShape.reduce(1, *))
-      out[index] = grad.scalars[0]
-      return [Tensor(shape: inputShape, scalars: out)]
-    }
+    return reshaped([count]).max(axis: 0)
   }
+
+  /// The smallest element, a scalar tensor; the gradient goes to the first minimal element.
+  public func min() -> Tensor { -(-self).max() }
 
   /// The largest elements along `axis`; the gradient goes to the first maximal element of each.
   public func max(axis: Int, keepingDims: Bool = false) -> Tensor {
     let axis = resolvedAxis(axis)
-    let (outer, extent, inner) = split(at: axis)
-    let winners = argmaxIndices(outer: outer, extent: extent, inner: inner)
-    var keptShape = shape
-    keptShape[axis] = 1
-    var outShape = keptShape
-    if !keepingDims { outShape.remove(at: axis) }
-    let value = Tensor(shape: outShape, scalars: winners.map { scalars[$0] })
-    let inputShape = shape
-    return .differentiable(value, inputs: [self]) { grad in
-      var out = [Scalar](repeating: 0, count: inputShape.reduce(1, *))
-      for (slot, index) in winners.enumerated() { out[index] += grad.scalars[slot] }
-      return [Tensor(shape: inputShape, scalars: out)]
-    }
+    let winners = argmax(axis: axis)
+    return gathering(indices: winners, along: axis, keepingDims: keepingDims)
   }
 
-  /// The positions of the largest elements along `axis` (first on ties), in row-major order of
-  /// the remaining axes.
+  /// The smallest elements along `axis`; the gradient goes to the first minimal element of each.
+  public func min(axis: Int, keepingDims: Bool = false) -> Tensor {
+    -(-self).max(axis: axis, keepingDims: keepingDims)
+  }
+
+  /// The positions of the largest elements along `axis` (first on ties; NaN counts as largest),
+  /// in row-major order of the remaining axes.
   public func argmax(axis: Int) -> [Int] {
     let axis = resolvedAxis(axis)
-    let (outer, extent, inner) = split(at: axis)
-    return argmaxIndices(outer: outer, extent: extent, inner: inner).map { ($0 / inner) % extent }
-  }
-
-  /// Flat indices of the first maximum of each line along the split axis.
-  private func argmaxIndices(outer: Int, extent: Int, inner: Int) -> [Int] {
-    precondition(extent > 0, "max over an empty axis of shape \(shape)")
-    var winners = [Int](repeating: 0, count: outer * inner)
-    for o in 0..<outer {
-      for i in 0..<inner {
-        var best = o * extent * inner + i
-        for e in 1..<Swift.max(extent, 1) {
-          let index = (o * extent + e) * inner + i
-          if scalars[index] > scalars[best] { best = index }
+    let extent = shape[axis]
+    precondition(extent > 0, "argmax over an empty axis of shape \(shape)")
+    let lines = movingAxisToEnd(axis).contiguous().detached
+    let rows = lines.count / extent
+    return lines.withUnsafeBufferPointer { values in
+      (0..<rows).map { row in
+        let base = row * extent
+        var best = 0
+        for e in 0..<extent {
+          let value = values[base + e]
+          if value.isNaN { return e }
+          if value > values[base + best] { best = e }
         }
-        winners[o * inner + i] = best
+        return best
       }
     }
-    return winners
   }
+
+  /// The position of the largest element of the flattened tensor.
+  public func argmax() -> Int { reshaped([count]).argmax(axis: 0)[0] }
 }

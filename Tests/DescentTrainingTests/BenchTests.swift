@@ -1,5 +1,6 @@
 import DescentData
 import DescentOptim
+import DescentTensor
 import DescentTraining
 import Testing
 

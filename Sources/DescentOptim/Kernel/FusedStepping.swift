@@ -1,3 +1,5 @@
+import DescentTensor
+
 /// An optimizer whose updates all run through the fused element-wise kernel: what a benchmark
 /// needs to size its memory traffic and to choose its threads.
 public protocol FusedStepping: AnyObject {

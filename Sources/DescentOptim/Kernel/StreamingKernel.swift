@@ -1,3 +1,5 @@
+import DescentTensor
+
 /// The roofline of an element-wise step: a kernel that streams the same bytes as an optimizer
 /// step with no arithmetic to speak of. It reads `readCount` arrays and writes back the first
 /// `writeCount` of them in place (see ``run(on:)``), over the same chunks and threads as the

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DescentData
 import DescentOptim
+import DescentTensor
 import DescentTraining
 import Foundation
 
