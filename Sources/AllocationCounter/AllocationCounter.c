@@ -20,16 +20,19 @@ extern void *__libc_memalign(size_t alignment, size_t size);
 static int counting = 0;
 static pthread_t counted_thread;
 static long allocations = 0;
+static long large_allocations = 0;
 
-static void note_allocation(void) {
+static void note_allocation(size_t size) {
   if (__atomic_load_n(&counting, __ATOMIC_ACQUIRE) && pthread_equal(pthread_self(), counted_thread)) {
     allocations += 1;
+    if (size >= ALLOCATION_COUNTER_LARGE_BYTES) large_allocations += 1;
   }
 }
 
 void allocation_counter_start(void) {
   counted_thread = pthread_self();
   allocations = 0;
+  large_allocations = 0;
   __atomic_store_n(&counting, 1, __ATOMIC_RELEASE);
 }
 
@@ -38,34 +41,36 @@ long allocation_counter_stop(void) {
   return allocations;
 }
 
+long allocation_counter_large(void) { return large_allocations; }
+
 void *malloc(size_t size) {
-  note_allocation();
+  note_allocation(size);
   return __libc_malloc(size);
 }
 
 void *calloc(size_t count, size_t size) {
-  note_allocation();
+  note_allocation(count * size);
   return __libc_calloc(count, size);
 }
 
 void *realloc(void *pointer, size_t size) {
-  note_allocation();
+  note_allocation(size);
   return __libc_realloc(pointer, size);
 }
 
 void *memalign(size_t alignment, size_t size) {
-  note_allocation();
+  note_allocation(size);
   return __libc_memalign(alignment, size);
 }
 
 void *aligned_alloc(size_t alignment, size_t size) {
-  note_allocation();
+  note_allocation(size);
   return __libc_memalign(alignment, size);
 }
 
 int posix_memalign(void **result, size_t alignment, size_t size) {
   if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0) return EINVAL;
-  note_allocation();
+  note_allocation(size);
   void *pointer = __libc_memalign(alignment, size);
   if (pointer == NULL) return ENOMEM;
   *result = pointer;

@@ -49,8 +49,8 @@ public final class Parameter<Scalar: TensorScalar> {
   /// - Precondition: a new value has the parameter's shape.
   public var value: Tensor<Scalar> {
     get {
-      var tensor =
-        placement.map { Tensor(shape: shape, scalars: Array($0.values)) } ?? ownedValue
+      var tensor = placement.map { Tensor(copying: UnsafeBufferPointer($0.values), shape: shape) }
+        ?? ownedValue
       tensor.node = GradNode(leafOf: self)
       return tensor
     }
@@ -72,7 +72,7 @@ public final class Parameter<Scalar: TensorScalar> {
   public var grad: Tensor<Scalar>? {
     get {
       guard let placement else { return ownedGrad }
-      return placement.gradient.map { Tensor(shape: shape, scalars: Array($0)) }
+      return placement.gradient.map { Tensor(copying: UnsafeBufferPointer($0), shape: shape) }
     }
     set {
       if let placement {

@@ -49,6 +49,14 @@ public struct Tensor<Scalar: TensorScalar> {
       storage: storage, shape: shape, strides: Tensor.contiguousStrides(shape), offset: 0)
   }
 
+  /// A contiguous tensor of `shape` holding a copy of `elements`.
+  init(copying elements: UnsafeBufferPointer<Scalar>, shape: [Int]) {
+    precondition(Tensor.elementCount(shape) == elements.count, "\(elements.count) elements for \(shape)")
+    self.init(
+      storage: TensorStorage(copying: elements), shape: shape,
+      strides: Tensor.contiguousStrides(shape), offset: 0)
+  }
+
   /// A one-dimensional tensor of the given elements.
   public init(_ scalars: [Scalar]) {
     self.init(shape: [scalars.count], scalars: scalars)

@@ -32,6 +32,19 @@ public enum BenchReport {
       })
   }
 
+  /// The engine rows: training steps in µs and samples/s, operations in µs and ns per element.
+  public static func engineTable(steps: [EngineBenchRow], operations: [EngineBenchRow]) -> String {
+    let stepLines = steps.map {
+      [$0.name, fixed($0.microseconds, 1), String(Int($0.rate.rounded()))]
+    }
+    let operationLines = operations.map {
+      [$0.name, fixed($0.microseconds, 1), fixed($0.rate, 3)]
+    }
+    return table(header: ["user model, Adam step", "us/step", "samples/s"], lines: stepLines)
+      + "\n\n"
+      + table(header: ["16M float32 op", "us", "ns/element"], lines: operationLines)
+  }
+
   /// `value` with `digits` decimals.
   static func fixed(_ value: Double, _ digits: Int) -> String {
     String(format: "%.\(digits)f", value)

@@ -34,11 +34,6 @@ public final class Trainer<Scalar: TensorScalar> {
   /// Epochs completed so far; the next epoch's batches are those of this epoch number (set it
   /// when resuming from a checkpoint).
   public var epochsDone = 0
-  /// Whether batches go through ``LeanMLP`` when the model is a plain MLP (the default); when
-  /// `false`, or for any other model, they go through autograd. Both give the same numbers to
-  /// float rounding.
-  public var useLeanPath = true
-  private let lean: LeanMLP<Scalar>?
   /// The current batch's labels, reused from step to step.
   private var batchLabels: [Int] = []
   /// Batches whose gradients are accumulated into each step (1: a step per batch).
@@ -73,7 +68,6 @@ public final class Trainer<Scalar: TensorScalar> {
     self.model = model
     self.optimizer = optimizer
     self.loader = loader
-    self.lean = LeanMLP(model, batchCapacity: loader.batchSize)
   }
 
   /// Trains one epoch and returns its mean loss and accuracy over the batches as trained.
@@ -125,21 +119,13 @@ public final class Trainer<Scalar: TensorScalar> {
   }
 
   /// The loss of one batch with its gradient times `scale` in the parameters' `grad` (replacing
-  /// it, or added to it when `accumulate`), through the lean path when the model allows it and
-  /// through autograd otherwise.
+  /// it, or added to it when `accumulate`), through autograd.
   private func lossAndGradient(
     features: Tensor<Scalar>, rows: [Int], labels: [Int], scale: Scalar, accumulate: Bool
   ) -> (loss: Double, correct: Int) {
-    if useLeanPath, let lean {
-      return lean.lossAndGradient(
-        features: features, rows: rows, labels: labels, scale: scale, accumulate: accumulate)
-    }
     if !accumulate { optimizer.zeroGrad(setToNil: true) }
-    let logits = model(features.gatherRows(rows))
-    let loss = crossEntropy(logits: logits, labels: labels)
-    (loss * scale).backward()
-    let correct = zip(logits.argmax(axis: 1), labels).filter { $0 == $1 }.count
-    return (Double(loss.item), correct)
+    return ClassifierBatch.lossAndGradient(
+      model: model, features: features, rows: rows, labels: labels, scale: scale)
   }
 
   /// Loss and accuracy of the model on `dataset`, without recording gradients.

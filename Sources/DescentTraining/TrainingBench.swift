@@ -15,7 +15,7 @@ public struct TrainingBenchRow: Sendable, Equatable {
   public var epochs: Int
 }
 
-/// Trains the digits MLP (64-100-10, batch 32, the lean path) and measures its throughput.
+/// Trains the digits MLP (64-100-10, batch 32, through autograd) and measures its throughput.
 public enum TrainingBench {
   /// A training benchmark setting: optimizer name, options, and the label shown.
   public struct Setting: Sendable {

@@ -34,7 +34,8 @@ import Testing
   }
 
   /// One process, batch 32, `steps` steps from `start` (or from the seed's initial model),
-  /// written independently of DescentDistributed: LeanMLP and the optimizer's step.
+  /// written independently of DescentDistributed: the general autograd batch and the
+  /// optimizer's step.
   static func reference(
     _ setting: Setting, steps: Range<Int>, from checkpoint: URL? = nil
   ) throws -> (model: Sequential<Float>, optimizer: any TrainingOptimizer<Float>) {
@@ -48,12 +49,13 @@ import Testing
       ).load(from: checkpoint)
       #expect(progress.step == steps.lowerBound)
     }
-    let lean = try #require(LeanMLP(model, batchCapacity: 32))
     let batches = try BatchLoader(train, batchSize: 32, seed: 0).batchIndices(epoch: 0)
     for rows in batches[steps] {
       optimizer.step {
-        lean.lossAndGradient(
-          features: train.features, rows: rows, labels: rows.map { train.labels[$0] }
+        optimizer.zeroGrad(setToNil: true)
+        return ClassifierBatch.lossAndGradient(
+          model: model, features: train.features, rows: rows,
+          labels: rows.map { train.labels[$0] }
         ).loss
       }
     }

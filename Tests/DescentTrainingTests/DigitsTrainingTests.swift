@@ -25,50 +25,51 @@ struct DigitsTrainingTests {
   }
 }
 
-@Suite("The lean MLP path")
-struct LeanMLPTests {
-  /// The fused forward/backward gives autograd's loss and gradients.
-  @Test func matchesAutograd() throws {
+@Suite("A classifier batch through autograd")
+struct ClassifierBatchTests {
+  /// The fused softmax cross-entropy gives the loss and gradients of the unfused composite
+  /// (log-softmax, pick the label's entry, mean), and counts the correct predictions.
+  @Test func matchesTheUnfusedComposite() throws {
     let digits: Dataset<Double> = try Digits.load()
     let model = DigitsMLP.make(hidden: 17, seed: 3, as: Double.self)
     let rows = [5, 17, 400, 1200, 3, 9, 77]
     let labels = rows.map { digits.labels[$0] }
     let logits = model(digits.features.gatherRows(rows))
-    let loss = crossEntropy(logits: logits, labels: labels)
+    var pick = [Double](repeating: 0, count: rows.count * 10)
+    for (row, label) in labels.enumerated() { pick[row * 10 + label] = -1 / Double(rows.count) }
+    let loss = (logits.logSoftmax(axis: 1) * Tensor(shape: [rows.count, 10], scalars: pick)).sum()
     loss.backward()
     let expected = model.parameters().map { $0.grad! }
-    let lean = try #require(LeanMLP(model, batchCapacity: 16))
-    let (leanLoss, correct) = lean.lossAndGradient(
-      features: digits.features, rows: rows, labels: labels)
-    #expect(abs(leanLoss - loss.item) < 1e-12)
-    #expect(correct == zip(logits.argmax(axis: 1), labels).filter { $0 == $1 }.count)
+    model.zeroGrad()
+    let (fusedLoss, correct) = ClassifierBatch.lossAndGradient(
+      model: model, features: digits.features, rows: rows, labels: labels)
+    #expect(abs(fusedLoss - loss.item) < 1e-12)
+    var right = 0
+    for (row, label) in labels.enumerated() {
+      let scores = logits.detached[row].scalars
+      if scores.firstIndex(of: scores.max()!) == label { right += 1 }
+    }
+    #expect(correct == right)
     for (parameter, grad) in zip(model.parameters(), expected) {
       let error = zip(parameter.grad!.scalars, grad.scalars).map { abs($0 - $1) }.max()!
       #expect(error < 1e-12)
     }
   }
 
-  @Test func onlyPlainMLPs() {
-    #expect(LeanMLP(Sequential<Float>(Linear(3, 2), Tanh(), Linear(2, 2)), batchCapacity: 4) == nil)
-    #expect(LeanMLP(Sequential<Float>(Linear(3, 2), ReLU()), batchCapacity: 4) == nil)
-    #expect(LeanMLP(Sequential<Float>(Linear(3, 2)), batchCapacity: 4) != nil)
-  }
-
-  /// Training through the lean path and through autograd follows the same trajectory.
-  @Test func trainsLikeAutograd() throws {
+  /// A scaled batch adds its scaled gradient to what is there.
+  @Test func scaledGradientsAccumulate() throws {
     let digits: Dataset<Double> = try Digits.load()
-    let (train, _) = digits.split(testFraction: 0.5, seed: 1)
-    var finals: [[Double]] = []
-    for lean in [true, false] {
-      let model = DigitsMLP.make(hidden: 20, seed: 4, as: Double.self)
-      let optimizer = try SGD(model.parameters(), lr: 0.1, momentum: 0.9)
-      let trainer = Trainer(
-        model: model, optimizer: optimizer, loader: try BatchLoader(train, batchSize: 64, seed: 2))
-      trainer.useLeanPath = lean
-      trainer.trainEpoch()
-      finals.append(model.parameters().flatMap(\.value.scalars))
+    let model = DigitsMLP.make(hidden: 9, seed: 5, as: Double.self)
+    let rows = [1, 2, 3, 4]
+    let labels = rows.map { digits.labels[$0] }
+    _ = ClassifierBatch.lossAndGradient(
+      model: model, features: digits.features, rows: rows, labels: labels)
+    let once = model.parameters().map { $0.grad!.scalars }
+    _ = ClassifierBatch.lossAndGradient(
+      model: model, features: digits.features, rows: rows, labels: labels, scale: 0.5)
+    for (parameter, single) in zip(model.parameters(), once) {
+      let error = zip(parameter.grad!.scalars, single).map { abs($0 - 1.5 * $1) }.max()!
+      #expect(error < 1e-12)
     }
-    let error = zip(finals[0], finals[1]).map { abs($0 - $1) }.max()!
-    #expect(error < 1e-10)
   }
 }

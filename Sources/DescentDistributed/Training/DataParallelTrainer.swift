@@ -32,7 +32,6 @@ public final class DataParallelTrainer<Scalar: LaneScalar> {
   public let mode: Mode
   /// Global optimizer steps taken (including those of a resumed checkpoint).
   public private(set) var stepsDone = 0
-  private let lean: LeanMLP<Scalar>
   private let parameters: [Parameter<Scalar>]
   private let replicated: (any TrainingOptimizer<Scalar>)?
   private let sharded: ShardedOptimizer<Scalar>?
@@ -63,20 +62,17 @@ public final class DataParallelTrainer<Scalar: LaneScalar> {
     self.sampler = DistributedSampler(loader, rank: communicator.rank, size: ranks)
     self.buckets = GradientBuckets(parameters, capacity: bucketCapacity)
     let built = try RankAgreement.run("to set up training", over: communicator) {
-      () throws -> (LeanMLP<Scalar>, (any TrainingOptimizer<Scalar>)?, ShardedOptimizer<Scalar>?) in
-      guard let lean = LeanMLP(model, batchCapacity: loader.batchSize / ranks) else {
-        throw DistributedError.unsupportedModel("\(type(of: model)) is not Linear layers with ReLU")
-      }
+      () throws -> ((any TrainingOptimizer<Scalar>)?, ShardedOptimizer<Scalar>?) in
       switch mode {
-      case .replicated: return (lean, try makeOptimizer(parameters), nil)
+      case .replicated: return (try makeOptimizer(parameters), nil)
       case .zero:
         return (
-          lean, nil,
+          nil,
           try ShardedOptimizer(parameters, communicator: communicator, makeOptimizer: makeOptimizer)
         )
       }
     }
-    (lean, replicated, sharded) = built
+    (replicated, sharded) = built
     try RankAgreement.checkSame(
       [
         ("the model's parameter shapes", "\(parameters.map(\.shape))"),
@@ -123,8 +119,10 @@ public final class DataParallelTrainer<Scalar: LaneScalar> {
         for parameter in parameters { parameter.grad = Tensor(zeros: parameter.shape) }
         return (0, 0)
       }
-      return lean.lossAndGradient(
-        features: sampler.loader.dataset.features, rows: rows, labels: rows.map { labels[$0] })
+      for parameter in parameters { parameter.zeroGrad() }
+      return ClassifierBatch.lossAndGradient(
+        model: model, features: sampler.loader.dataset.features, rows: rows,
+        labels: rows.map { labels[$0] })
     }
     var local = (loss: 0.0, correct: 0)
     if let replicated {

@@ -15,7 +15,9 @@ struct BenchCommand: ParsableCommand {
       float32 parameters, beside a streaming kernel that moves the same bytes on the same threads \
       (the roofline), and their ratio; for several tensors, the time relative to one tensor of the \
       same total size, both as separate tensors and in a ParameterArena (stepped in one pass). \
-      Then the digits MLP's training throughput (64-100-10, batch 32). \
+      Then the digits MLP's training throughput (64-100-10, batch 32). With --engine, only the \
+      engine: Adam steps of user-written MLPs (64-100-10 batch 32, 784-1024-1024-10 batch 256) \
+      and element-wise ops on 16M floats, to set beside scripts/compare-torch.sh. \
       Build with -c release; each figure is the median of --runs timed runs after --warmups.
         descent bench --quick
         descent bench --optimizers adam,sgd --sizes 50M,200x4096 --threads 2
@@ -45,6 +47,10 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Skip the training throughput table.")
   var skipTraining = false
 
+  @Flag(
+    help: "Only the engine: user-written MLPs' Adam steps and element-wise ops on 16M floats.")
+  var engine = false
+
   @Option(help: "Also measure data-parallel training with 1 and this many MPI ranks (e.g. 2).")
   var ranks: Int?
 
@@ -63,6 +69,7 @@ struct BenchCommand: ParsableCommand {
     let timing = BenchTiming(warmups: warmups ?? (quick ? 1 : 2), runs: runs ?? (quick ? 3 : 7))
     let pool = threads.map { WorkerPool(threadCount: $0) } ?? .shared
     print("threads: \(pool.threadCount)")
+    if engine { return try runEngine(timing: timing) }
     if !skipSteps {
       let layouts =
         try sizes.map { try $0.split(separator: ",").map { try BenchLayout(parsing: String($0)) } }
@@ -84,6 +91,17 @@ struct BenchCommand: ParsableCommand {
       print(BenchReport.trainingTable(rows))
     }
     if let ranks { try DistributedBench.run(ranks: ranks, dataset: try Digits.load()) }
+  }
+
+  /// The engine rows, named as `scripts/compare-torch.py` names PyTorch's.
+  private func runEngine(timing: BenchTiming) throws {
+    let steps = try EngineBench.models.map { model in
+      try EngineBench.trainingStep(
+        widths: model.widths, batch: model.batch, steps: model.batch > 64 ? 20 : 200,
+        timing: timing)
+    }
+    let operations = EngineBench.operations(count: 1 << 24, timing: timing)
+    print(BenchReport.engineTable(steps: steps, operations: operations))
   }
 
   /// The optimizers asked for, by PyTorch name; every element-wise one by default.
