@@ -2,7 +2,7 @@
 """PyTorch CPU baseline for Descent's MLP training-step benchmark.
 
 Times a full training step -- zero_grad(set_to_none=True), forward, cross-entropy loss, backward,
-Adam step -- of the same MLPs `descent bench --user-models` trains, on 2 threads, and prints one
+Adam step -- of the same MLPs `descent bench --engine` trains, on 2 threads, and prints one
 line per row:
 
     name<TAB>us_per_step<TAB>samples_per_s

@@ -1,27 +1,39 @@
 #!/usr/bin/env bash
-# Descent's user-model training steps beside PyTorch's on the same machine: builds the descent
-# tool (release), prints `descent bench --user-models`, then scripts/compare-torch.py's table.
-# Arguments are passed on to compare-torch.py (--rows NAME,... --rounds N --threads N).
+# The engine's speed beside outside baselines, in one run on this machine:
+#   1. Descent: `descent bench --engine` (release build): Adam training steps of user-written MLPs
+#      (64-100-10 batch 32, 784-1024-1024-10 batch 256) and element-wise ops on 16M floats;
+#   2. a plain C loop of the same ops (scripts/reference/elementwise.c, gcc -O3 -march=native,
+#      OpenMP on every core), when gcc is present;
+#   3. PyTorch's same training steps (scripts/compare-torch.py), when torch is installed;
+# then Descent once more, so that drift between the minutes shows. Arguments go to
+# compare-torch.py (--rows NAME,... --rounds N --threads N).
 #
-# The Python used is the first of $DESCENT_TORCH_PYTHON, /work/venv-torch/bin/python and python3
-# that can import torch; with none, compare-torch.py prints `torch not installed` and exits 0.
+# PyTorch is looked for in $DESCENT_TORCH_PYTHON, else python3; install it apart from the repo,
+# e.g. `python3 -m venv ~/venv-torch && ~/venv-torch/bin/pip install torch==2.15.0`, then
+# `DESCENT_TORCH_PYTHON=~/venv-torch/bin/python scripts/compare-torch.sh`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+python=${DESCENT_TORCH_PYTHON:-python3}
+threads=$(nproc)
 
-python=python3
-for candidate in "${DESCENT_TORCH_PYTHON:-}" /work/venv-torch/bin/python python3; do
-  if [ -n "$candidate" ] && "$candidate" -c 'import torch' 2>/dev/null; then
-    python=$candidate
-    break
-  fi
-done
+swift build -c release --product descent >&2 || { echo "the release build failed" >&2; exit 1; }
+descent() {
+  echo "== Descent ($(date +%T))"
+  .build/release/descent bench --engine --threads "$threads"
+}
 
-echo "== Descent"
-if swift build -c release --product descent >&2; then
-  .build/release/descent bench --user-models || echo "note: 'descent bench --user-models' failed; Descent rows skipped"
+descent
+if command -v gcc >/dev/null; then
+  binary=$(mktemp)
+  gcc -O3 -march=native -fopenmp scripts/reference/elementwise.c -o "$binary" -lm
+  echo "== plain C loop, $threads threads, fresh output each op ($(date +%T))"
+  OMP_NUM_THREADS=$threads "$binary"
+  echo "== plain C loop, output reused ($(date +%T))"
+  OMP_NUM_THREADS=$threads "$binary" --reuse-output
+  rm -f "$binary"
 else
-  echo "note: 'swift build -c release --product descent' failed; Descent rows skipped"
+  echo "== plain C loop: skipped (no gcc)"
 fi
-
-echo "== PyTorch ($python)"
-"$python" scripts/compare-torch.py "$@"
+echo "== PyTorch ($python, $(date +%T))"
+"$python" scripts/compare-torch.py --threads "$threads" "$@"
+descent

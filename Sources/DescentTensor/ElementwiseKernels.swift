@@ -21,33 +21,156 @@ enum BinaryFunction<S: TensorScalar> {
   case addScaled(S)
 }
 
-/// The element-wise kernels: each function's formula written once, run over pointers and strides
-/// with a contiguous fast path, fast paths for a broadcast operand (a row vector over a matrix, a
-/// scalar) and a general strided walk, on several threads when large.
+/// A one-input element-wise function as a type, so that each kernel is compiled with the function
+/// inlined into its loops (a closure value would be an indirect call per element).
+protocol UnaryOperator {
+  associatedtype S: TensorScalar
+  /// The function's value at `x`.
+  func callAsFunction(_ x: S) -> S
+}
+
+/// A two-input element-wise function as a type (see ``UnaryOperator``).
+protocol BinaryOperator {
+  associatedtype S: TensorScalar
+  /// The function's value at `a`, `b`.
+  func callAsFunction(_ a: S, _ b: S) -> S
+}
+
+/// The operators of ``UnaryFunction`` and ``BinaryFunction``, one formula each.
+enum Operators {
+  struct Identity<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { x }
+  }
+  struct Negate<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { -x }
+  }
+  struct Exp<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { S.exp(x) }
+  }
+  struct Log<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { S.log(x) }
+  }
+  struct Sqrt<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { x.squareRoot() }
+  }
+  struct Abs<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { Swift.abs(x) }
+  }
+  struct Sign<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { x > 0 ? 1 : (x < 0 ? -1 : (x == 0 ? 0 : x)) }
+  }
+  struct ReLU<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { x < 0 ? 0 : x }
+  }
+  struct Sigmoid<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { 1 / (1 + S.exp(-x)) }
+  }
+  struct Tanh<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { S.tanh(x) }
+  }
+  struct Sin<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { S.sin(x) }
+  }
+  struct Cos<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { S.cos(x) }
+  }
+  struct Square<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { x * x }
+  }
+  struct Reciprocal<S: TensorScalar>: UnaryOperator {
+    @inline(__always) func callAsFunction(_ x: S) -> S { 1 / x }
+  }
+  struct Pow<S: TensorScalar>: UnaryOperator {
+    let exponent: S
+    @inline(__always) func callAsFunction(_ x: S) -> S { S.pow(x, exponent) }
+  }
+  struct Clamp<S: TensorScalar>: UnaryOperator {
+    let low: S
+    let high: S
+    @inline(__always) func callAsFunction(_ x: S) -> S {
+      x.isNaN ? x : Swift.min(Swift.max(x, low), high)
+    }
+  }
+  struct Affine<S: TensorScalar>: UnaryOperator {
+    let scale: S
+    let shift: S
+    @inline(__always) func callAsFunction(_ x: S) -> S { x * scale + shift }
+  }
+  struct Add<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a + b }
+  }
+  struct Subtract<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a - b }
+  }
+  struct Multiply<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a * b }
+  }
+  struct Divide<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a / b }
+  }
+  struct Maximum<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a.isNaN || a >= b ? a : b }
+  }
+  struct Minimum<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a.isNaN || a <= b ? a : b }
+  }
+  struct Power<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { S.pow(a, b) }
+  }
+  struct Equal<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a == b ? 1 : 0 }
+  }
+  struct NotEqual<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a != b ? 1 : 0 }
+  }
+  struct Less<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a < b ? 1 : 0 }
+  }
+  struct LessEqual<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a <= b ? 1 : 0 }
+  }
+  struct Greater<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a > b ? 1 : 0 }
+  }
+  struct GreaterEqual<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a >= b ? 1 : 0 }
+  }
+  struct ReLUBackward<S: TensorScalar>: BinaryOperator {
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { b > 0 ? a : 0 }
+  }
+  struct AddScaled<S: TensorScalar>: BinaryOperator {
+    let alpha: S
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a + alpha * b }
+  }
+}
+
+/// The element-wise kernels: each function's formula written once (in ``Operators``), run over
+/// pointers and strides with a contiguous fast path, fast paths for a broadcast operand (a row
+/// vector over a matrix, a scalar) and a general strided walk, on several threads when large.
 enum Kernels {
   /// Writes `function(input)` into `out` (whose shape `input` broadcasts to).
   @_specialize(where S == Float)
   @_specialize(where S == Double)
   static func map<S>(_ function: UnaryFunction<S>, _ input: Tensor<S>, into out: inout Tensor<S>) {
     switch function {
-    case .identity: mapRows(input, &out) { $0 }
-    case .negate: mapRows(input, &out) { -$0 }
-    case .exp: mapRows(input, &out) { S.exp($0) }
-    case .log: mapRows(input, &out) { S.log($0) }
-    case .sqrt: mapRows(input, &out) { $0.squareRoot() }
-    case .abs: mapRows(input, &out) { Swift.abs($0) }
-    case .sign: mapRows(input, &out) { $0 > 0 ? 1 : ($0 < 0 ? -1 : ($0 == 0 ? 0 : $0)) }
-    case .relu: mapRows(input, &out) { $0 < 0 ? 0 : $0 }
-    case .sigmoid: mapRows(input, &out) { 1 / (1 + S.exp(-$0)) }
-    case .tanh: mapRows(input, &out) { S.tanh($0) }
-    case .sin: mapRows(input, &out) { S.sin($0) }
-    case .cos: mapRows(input, &out) { S.cos($0) }
-    case .square: mapRows(input, &out) { $0 * $0 }
-    case .reciprocal: mapRows(input, &out) { 1 / $0 }
-    case .pow(let exponent): mapRows(input, &out) { S.pow($0, exponent) }
-    case .clamp(let low, let high):
-      mapRows(input, &out) { $0.isNaN ? $0 : Swift.min(Swift.max($0, low), high) }
-    case .affine(let scale, let shift): mapRows(input, &out) { $0 * scale + shift }
+    case .identity: mapRows(input, &out, Operators.Identity<S>())
+    case .negate: mapRows(input, &out, Operators.Negate<S>())
+    case .exp: mapRows(input, &out, Operators.Exp<S>())
+    case .log: mapRows(input, &out, Operators.Log<S>())
+    case .sqrt: mapRows(input, &out, Operators.Sqrt<S>())
+    case .abs: mapRows(input, &out, Operators.Abs<S>())
+    case .sign: mapRows(input, &out, Operators.Sign<S>())
+    case .relu: mapRows(input, &out, Operators.ReLU<S>())
+    case .sigmoid: mapRows(input, &out, Operators.Sigmoid<S>())
+    case .tanh: mapRows(input, &out, Operators.Tanh<S>())
+    case .sin: mapRows(input, &out, Operators.Sin<S>())
+    case .cos: mapRows(input, &out, Operators.Cos<S>())
+    case .square: mapRows(input, &out, Operators.Square<S>())
+    case .reciprocal: mapRows(input, &out, Operators.Reciprocal<S>())
+    case .pow(let exponent): mapRows(input, &out, Operators.Pow(exponent: exponent))
+    case .clamp(let low, let high): mapRows(input, &out, Operators.Clamp(low: low, high: high))
+    case .affine(let scale, let shift):
+      mapRows(input, &out, Operators.Affine(scale: scale, shift: shift))
     }
   }
 
@@ -58,24 +181,23 @@ enum Kernels {
     _ function: BinaryFunction<S>, _ a: Tensor<S>, _ b: Tensor<S>, into out: inout Tensor<S>
   ) {
     switch function {
-    case .add: zipRows(a, b, &out) { $0 + $1 }
-    case .subtract: zipRows(a, b, &out) { $0 - $1 }
-    case .multiply: zipRows(a, b, &out) { $0 * $1 }
-    case .divide: zipRows(a, b, &out) { $0 / $1 }
-    case .maximum: zipRows(a, b, &out) { $0.isNaN || $0 >= $1 ? $0 : $1 }
-    case .minimum: zipRows(a, b, &out) { $0.isNaN || $0 <= $1 ? $0 : $1 }
-    case .power: zipRows(a, b, &out) { S.pow($0, $1) }
-    case .equal: zipRows(a, b, &out) { $0 == $1 ? 1 : 0 }
-    case .notEqual: zipRows(a, b, &out) { $0 != $1 ? 1 : 0 }
-    case .less: zipRows(a, b, &out) { $0 < $1 ? 1 : 0 }
-    case .lessEqual: zipRows(a, b, &out) { $0 <= $1 ? 1 : 0 }
-    case .greater: zipRows(a, b, &out) { $0 > $1 ? 1 : 0 }
-    case .greaterEqual: zipRows(a, b, &out) { $0 >= $1 ? 1 : 0 }
-    case .reluBackward: zipRows(a, b, &out) { $1 > 0 ? $0 : 0 }
-    case .addScaled(let alpha): zipRows(a, b, &out) { $0 + alpha * $1 }
+    case .add: zipRows(a, b, &out, Operators.Add<S>())
+    case .subtract: zipRows(a, b, &out, Operators.Subtract<S>())
+    case .multiply: zipRows(a, b, &out, Operators.Multiply<S>())
+    case .divide: zipRows(a, b, &out, Operators.Divide<S>())
+    case .maximum: zipRows(a, b, &out, Operators.Maximum<S>())
+    case .minimum: zipRows(a, b, &out, Operators.Minimum<S>())
+    case .power: zipRows(a, b, &out, Operators.Power<S>())
+    case .equal: zipRows(a, b, &out, Operators.Equal<S>())
+    case .notEqual: zipRows(a, b, &out, Operators.NotEqual<S>())
+    case .less: zipRows(a, b, &out, Operators.Less<S>())
+    case .lessEqual: zipRows(a, b, &out, Operators.LessEqual<S>())
+    case .greater: zipRows(a, b, &out, Operators.Greater<S>())
+    case .greaterEqual: zipRows(a, b, &out, Operators.GreaterEqual<S>())
+    case .reluBackward: zipRows(a, b, &out, Operators.ReLUBackward<S>())
+    case .addScaled(let alpha): zipRows(a, b, &out, Operators.AddScaled(alpha: alpha))
     }
   }
-
   /// Writes `condition != 0 ? a : b` into `out`, broadcasting all three.
   @_specialize(where S == Float)
   @_specialize(where S == Double)
@@ -94,7 +216,8 @@ enum Kernels {
 
   /// One input's row loop: the fast paths and the general walk of a unary function.
   @inline(__always)
-  static func mapRows<S>(_ input: Tensor<S>, _ out: inout Tensor<S>, _ f: (S) -> S) {
+  static func mapRows<S, Op: UnaryOperator>(_ input: Tensor<S>, _ out: inout Tensor<S>, _ f: Op)
+  where Op.S == S {
     let loop = StridedLoop(output: out, input)
     let (target, source) = (out.storage.base, UnsafePointer(input.storage.base))
     let (so, sa) = (loop.rowStride(0), loop.rowStride(1))
@@ -115,9 +238,9 @@ enum Kernels {
 
   /// Two inputs' row loop: the fast paths and the general walk of a binary function.
   @inline(__always)
-  static func zipRows<S>(
-    _ a: Tensor<S>, _ b: Tensor<S>, _ out: inout Tensor<S>, _ f: (S, S) -> S
-  ) {
+  static func zipRows<S, Op: BinaryOperator>(
+    _ a: Tensor<S>, _ b: Tensor<S>, _ out: inout Tensor<S>, _ f: Op
+  ) where Op.S == S {
     let loop = StridedLoop(output: out, a, b)
     let target = out.storage.base
     let (left, right) = (UnsafePointer(a.storage.base), UnsafePointer(b.storage.base))

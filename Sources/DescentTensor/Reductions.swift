@@ -3,6 +3,44 @@ enum Reduction {
   case sum, max, min
 }
 
+/// A reduction as a type, so that its loops are compiled with it inlined (see ``UnaryOperator``).
+protocol Reducer {
+  associatedtype S: TensorScalar
+  /// The value of reducing nothing.
+  var identity: S { get }
+  /// Two partial results combined.
+  func combine(_ a: S, _ b: S) -> S
+  /// The reduction of `count` elements `stride` apart.
+  func horizontal(_ x: UnsafePointer<S>, _ count: Int, _ stride: Int) -> S
+}
+
+/// The sum.
+struct SumReducer<S: TensorScalar>: Reducer {
+  var identity: S { 0 }
+  @inline(__always) func combine(_ a: S, _ b: S) -> S { a + b }
+  @inline(__always) func horizontal(_ x: UnsafePointer<S>, _ count: Int, _ stride: Int) -> S {
+    Kernels.horizontalSum(x, count, stride)
+  }
+}
+
+/// The largest (`largest`) or smallest element; NaN wins, as in PyTorch.
+struct ExtremeReducer<S: TensorScalar>: Reducer {
+  let largest: Bool
+  var identity: S { largest ? -.infinity : .infinity }
+  @inline(__always) func combine(_ a: S, _ b: S) -> S {
+    a.isNaN || (largest ? a >= b : a <= b) ? a : b
+  }
+  @inline(__always) func horizontal(_ x: UnsafePointer<S>, _ count: Int, _ stride: Int) -> S {
+    var best = x[0]
+    for i in 1..<Swift.max(count, 1) {
+      let value = x[i * stride]
+      if value.isNaN { return value }
+      if largest ? value > best : value < best { best = value }
+    }
+    return best
+  }
+}
+
 extension Kernels {
   /// Reduces `input` into `out`, which has the input's rank with extent 1 along the reduced axes
   /// (and the input's extent elsewhere).
@@ -15,25 +53,19 @@ extension Kernels {
         out.storage.base[out.offset] = parallelSum(input)
         return
       }
-      reduceRows(input, &out, identity: 0, horizontal: horizontalSum) { $0 + $1 }
-    case .max:
-      reduceRows(input, &out, identity: -.infinity, horizontal: { horizontalExtreme($0, $1, $2, >) })
-      { $0.isNaN || $0 >= $1 ? $0 : $1 }
-    case .min:
-      reduceRows(input, &out, identity: .infinity, horizontal: { horizontalExtreme($0, $1, $2, <) })
-      { $0.isNaN || $0 <= $1 ? $0 : $1 }
+      reduceRows(input, &out, SumReducer<S>())
+    case .max: reduceRows(input, &out, ExtremeReducer<S>(largest: true))
+    case .min: reduceRows(input, &out, ExtremeReducer<S>(largest: false))
     }
   }
 
   /// The reduction's walk: the input's space with `out` broadcast along the reduced axes; a row
   /// along a reduced axis is combined horizontally, any other row element by element.
   @inline(__always)
-  static func reduceRows<S>(
-    _ input: Tensor<S>, _ out: inout Tensor<S>, identity: S,
-    horizontal: (UnsafePointer<S>, Int, Int) -> S, _ combine: (S, S) -> S
-  ) {
+  static func reduceRows<S, R: Reducer>(_ input: Tensor<S>, _ out: inout Tensor<S>, _ reducer: R)
+  where R.S == S {
     let outCount = out.count
-    out.storage.base.advanced(by: out.offset).update(repeating: identity, count: outCount)
+    out.storage.base.advanced(by: out.offset).update(repeating: reducer.identity, count: outCount)
     guard input.count > 0 else { return }
     let loop = StridedLoop(output: input, out)
     let (source, target) = (UnsafePointer(input.storage.base), out.storage.base)
@@ -42,11 +74,11 @@ extension Kernels {
       loop.run(parallel: false) { o0, o1, _, n in
         let (x, o) = (source + o0, target + o1)
         if so == 0 {
-          o[0] = combine(o[0], horizontal(x, n, si))
+          o[0] = reducer.combine(o[0], reducer.horizontal(x, n, si))
         } else if so == 1 && si == 1 {
-          for i in 0..<n { o[i] = combine(o[i], x[i]) }
+          for i in 0..<n { o[i] = reducer.combine(o[i], x[i]) }
         } else {
-          for i in 0..<n { o[i * so] = combine(o[i * so], x[i * si]) }
+          for i in 0..<n { o[i * so] = reducer.combine(o[i * so], x[i * si]) }
         }
       }
     }
@@ -73,20 +105,6 @@ extension Kernels {
       i += 1
     }
     return total
-  }
-
-  /// The largest (or, with `<`, smallest) of `count` elements `stride` apart; NaN wins.
-  @inline(__always)
-  static func horizontalExtreme<S: TensorScalar>(
-    _ x: UnsafePointer<S>, _ count: Int, _ stride: Int, _ better: (S, S) -> Bool
-  ) -> S {
-    var best = x[0]
-    for i in 1..<Swift.max(count, 1) {
-      let value = x[i * stride]
-      if value.isNaN { return value }
-      if better(value, best) { best = value }
-    }
-    return best
   }
 
   /// The sum of a large contiguous tensor in chunks on the worker pool.
