@@ -69,6 +69,7 @@ extension Module {
         where seen.insert(ObjectIdentifier(parameter)).inserted {
           result.append(("\(name).\(inner)", parameter))
         }
+      case .buffer: continue
       }
     }
     return result
@@ -121,11 +122,14 @@ public enum ModuleMember<Scalar: TensorScalar> {
   case parameter(Parameter<Scalar>)
   /// A nested module.
   case module(any Module<Scalar>)
+  /// A tensor of the module's state that is not trained.
+  case buffer(Buffer<Scalar>)
 
-  /// The members found in a property's value: a parameter, a module, an optional of either, or
-  /// an array of modules (numbered).
+  /// The members found in a property's value: a parameter, a buffer, a module, an optional of
+  /// any, or an array of modules or parameters (numbered).
   static func members(named name: String, in value: Any) -> [(String, ModuleMember)] {
     if let parameter = value as? Parameter<Scalar> { return [(name, .parameter(parameter))] }
+    if let buffer = value as? Buffer<Scalar> { return [(name, .buffer(buffer))] }
     if let module = value as? any Module<Scalar> { return [(name, .module(module))] }
     if let modules = value as? [any Module<Scalar>] {
       return modules.enumerated().map { ("\(name).\($0.offset)", .module($0.element)) }

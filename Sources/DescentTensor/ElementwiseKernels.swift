@@ -45,7 +45,7 @@ enum Operators {
     @inline(__always) func callAsFunction(_ x: S) -> S { -x }
   }
   struct Exp<S: TensorScalar>: UnaryOperator {
-    @inline(__always) func callAsFunction(_ x: S) -> S { S.exp(x) }
+    @inline(__always) func callAsFunction(_ x: S) -> S { S.kernelExp(x) }
   }
   struct Log<S: TensorScalar>: UnaryOperator {
     @inline(__always) func callAsFunction(_ x: S) -> S { S.log(x) }
@@ -63,7 +63,7 @@ enum Operators {
     @inline(__always) func callAsFunction(_ x: S) -> S { x < 0 ? 0 : x }
   }
   struct Sigmoid<S: TensorScalar>: UnaryOperator {
-    @inline(__always) func callAsFunction(_ x: S) -> S { 1 / (1 + S.exp(-x)) }
+    @inline(__always) func callAsFunction(_ x: S) -> S { 1 / (1 + S.kernelExp(-x)) }
   }
   struct Tanh<S: TensorScalar>: UnaryOperator {
     @inline(__always) func callAsFunction(_ x: S) -> S { S.tanh(x) }
@@ -82,7 +82,7 @@ enum Operators {
   }
   struct Pow<S: TensorScalar>: UnaryOperator {
     let exponent: S
-    @inline(__always) func callAsFunction(_ x: S) -> S { S.pow(x, exponent) }
+    @inline(__always) func callAsFunction(_ x: S) -> S { S.kernelPow(x, exponent) }
   }
   struct Clamp<S: TensorScalar>: UnaryOperator {
     let low: S
@@ -115,7 +115,7 @@ enum Operators {
     @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a.isNaN || a <= b ? a : b }
   }
   struct Power<S: TensorScalar>: BinaryOperator {
-    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { S.pow(a, b) }
+    @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { S.kernelPow(a, b) }
   }
   struct Equal<S: TensorScalar>: BinaryOperator {
     @inline(__always) func callAsFunction(_ a: S, _ b: S) -> S { a == b ? 1 : 0 }

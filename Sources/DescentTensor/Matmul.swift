@@ -40,6 +40,10 @@ extension Tensor {
   /// product. Transposed views go to BLAS as flags, not copies.
   public func matmul(_ other: Tensor) -> Tensor {
     precondition(rank >= 1 && other.rank >= 1, "matmul of shapes \(shape) and \(other.shape)")
+    if rank == 1 && other.rank == 1 {
+      // The dot product, a scalar tensor.
+      return unsqueezed(at: 0).matmul(other.unsqueezed(at: 1)).reshaped([])
+    }
     if rank == 1 { return unsqueezed(at: 0).matmul(other).squeezed(axis: -2) }
     if other.rank == 1 { return matmul(other.unsqueezed(at: 1)).squeezed(axis: -1) }
     precondition(

@@ -11,7 +11,7 @@ extension Kernels {
       var largest = -S.infinity
       for e in 0..<extent where !(x[e] <= largest) { largest = x[e] }
       var total: S = 0
-      for e in 0..<extent { total += S.exp(x[e] - largest) }
+      for e in 0..<extent { total += S.kernelExp(x[e] - largest) }
       let logTotal = largest + S.log(total)
       for e in 0..<extent { y[e] = x[e] - logTotal }
     }
@@ -32,7 +32,7 @@ extension Kernels {
       for c in 0..<classes where !(x[c] <= largest) { largest = x[c] }
       var total: S = 0
       for c in 0..<classes {
-        let e = S.exp(x[c] - largest)
+        let e = S.kernelExp(x[c] - largest)
         g[c] = e
         total += e
       }

@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 import RealModule
 
 /// The element types a ``Tensor`` can hold: `Float` and `Double`.
@@ -53,5 +54,31 @@ extension Double: TensorScalar {
     cblas_dgemm(
       CblasRowMajor, blasTranspose(transposeA), blasTranspose(transposeB), blasint(m), blasint(n),
       blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+  }
+}
+
+/// The C library's `pow` for `Double` (at file scope, where `pow` is not `Real.pow`).
+@inline(__always)
+private func libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+
+/// The C library's `powf`.
+@inline(__always)
+private func libmPow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+
+extension TensorScalar {
+  /// `x` to the power `y` as C's `pow` and PyTorch's `torch.pow` define it: a negative base with
+  /// an integral exponent gives a real result (`(-2)^3 = -8`), and `0^0 = NaN^0 = 1`. (`Real.pow`
+  /// gives NaN for every negative base and for `0^0`.)
+  @inline(__always)
+  static func kernelPow(_ x: Self, _ y: Self) -> Self {
+    if Self.self == Float.self {
+      let result = libmPow(unsafeBitCast(x, to: Float.self), unsafeBitCast(y, to: Float.self))
+      return unsafeBitCast(result, to: Self.self)
+    }
+    if Self.self == Double.self {
+      let result = libmPow(unsafeBitCast(x, to: Double.self), unsafeBitCast(y, to: Double.self))
+      return unsafeBitCast(result, to: Self.self)
+    }
+    return Self(libmPow(Double(x), Double(y)))
   }
 }
