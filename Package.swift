@@ -36,7 +36,7 @@ let package = Package(
       name: "descent-allocation-check", dependencies: ["AllocationCounter", "DescentTraining"],
       path: "Sources/DescentAllocationCheck"),
     .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
-    .testTarget(name: "DescentNNTests", dependencies: ["DescentNN"]),
+    .testTarget(name: "DescentNNTests", dependencies: ["DescentNN"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim"], resources: [.copy("Fixtures")]),
     .testTarget(name: "DescentDataTests", dependencies: ["DescentData", "DescentNN"]),
     .testTarget(name: "DescentTrainingTests", dependencies: ["DescentTraining"]),
