@@ -41,8 +41,8 @@ public final class Linear<Scalar: TensorScalar>: Module {
     input.linear(weight: weight.value, bias: bias?.value)
   }
 
-  /// `in_features=…, out_features=…, bias=…`, as PyTorch prints it (with Swift's `true`).
+  /// `in_features=…, out_features=…, bias=True`, exactly as PyTorch prints it.
   public var extraDescription: String {
-    "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(bias != nil)"
+    "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(bias != nil ? "True" : "False")"
   }
 }

@@ -20,7 +20,7 @@ public protocol Module<Scalar>: AnyObject, CustomStringConvertible {
   /// Computes the module's output for `input`.
   func forward(_ input: Tensor<Scalar>) -> Tensor<Scalar>
 
-  /// What the module prints inside its parentheses, e.g. `in_features=5, out_features=1, bias=true`.
+  /// What the module prints inside its parentheses, e.g. `in_features=5, out_features=1, bias=True`.
   var extraDescription: String { get }
 
   /// The direct submodules and parameters with their names; found by reflection unless a module

@@ -10,17 +10,17 @@ final class SimpleNet: Module {
 @Suite("Modules")
 struct ModuleTests {
   @Test func linearPrintsLikePyTorch() {
-    #expect(Linear<Float>(5, 1).description == "Linear(in_features=5, out_features=1, bias=true)")
+    #expect(Linear<Float>(5, 1).description == "Linear(in_features=5, out_features=1, bias=True)")
     #expect(
       Linear<Float>(3, 2, bias: false).description
-        == "Linear(in_features=3, out_features=2, bias=false)")
+        == "Linear(in_features=3, out_features=2, bias=False)")
   }
 
   @Test func simpleNetPrintsLikePyTorch() {
     let expected = """
       SimpleNet(
-        (fc1): Linear(in_features=10, out_features=100, bias=true)
-        (fc2): Linear(in_features=100, out_features=5, bias=true)
+        (fc1): Linear(in_features=10, out_features=100, bias=True)
+        (fc2): Linear(in_features=100, out_features=5, bias=True)
       )
       """
     #expect(SimpleNet().description == expected)
@@ -39,9 +39,9 @@ struct ModuleTests {
     #expect(model.namedParameters().map(\.name) == ["0.weight", "0.bias", "2.weight", "2.bias"])
     let expected = """
       Sequential(
-        (0): Linear(in_features=4, out_features=3, bias=true)
+        (0): Linear(in_features=4, out_features=3, bias=True)
         (1): ReLU()
-        (2): Linear(in_features=3, out_features=2, bias=true)
+        (2): Linear(in_features=3, out_features=2, bias=True)
       )
       """
     #expect(model.description == expected)
@@ -56,10 +56,10 @@ struct ModuleTests {
     let expected = """
       Outer(
         (body): Sequential(
-          (0): Linear(in_features=2, out_features=2, bias=true)
+          (0): Linear(in_features=2, out_features=2, bias=True)
           (1): Tanh()
         )
-        (head): Linear(in_features=2, out_features=1, bias=true)
+        (head): Linear(in_features=2, out_features=1, bias=True)
       )
       """
     #expect(Outer().description == expected)

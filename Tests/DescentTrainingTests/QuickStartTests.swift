@@ -13,7 +13,7 @@ struct QuickStartTests {
 
   @Test func seedSnippetsRunAndPrint() throws {
     let linear = Linear<Float>(5, 1)
-    #expect("\(linear)" == "Linear(in_features=5, out_features=1, bias=true)")
+    #expect("\(linear)" == "Linear(in_features=5, out_features=1, bias=True)")
     let sgd = try SGD(linear.parameters(), lr: 0.001, momentum: 0.9)
     #expect("\(sgd)".hasPrefix("SGD (\nParameter Group 0\n    dampening: 0.0\n    lr: 0.001\n"))
 

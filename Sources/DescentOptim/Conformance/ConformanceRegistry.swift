@@ -32,7 +32,8 @@ public struct ConformanceRegistry: Sendable {
   public static var standard: ConformanceRegistry {
     ConformanceRegistry([
       OptimizerFixtureRunner(), TrajectoryFixtureRunner(), LBFGSFixtureRunner(),
-      SchedulerFixtureRunner(), EWMAFixtureRunner(),
+      SchedulerFixtureRunner(), EWMAFixtureRunner(), LayerFixtureRunner(),
+      TrainingFixtureRunner(),
     ])
   }
 

@@ -6,15 +6,16 @@ import Foundation
 struct ConformanceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "conformance",
-    abstract: "Run every PyTorch fixture (*.json) in a folder and report the ones that fail.",
+    abstract: "Run every PyTorch fixture (*.json) in folders and report the ones that fail.",
     discussion: """
-      Fixture kinds: optimizer, trajectory, lbfgs, scheduler, ewma (see FORMAT.md). Prints one \
+      Fixture kinds: optimizer, trajectory, lbfgs, scheduler, ewma, layer, loss, training (see \
+      FORMAT.md beside the fixtures). Prints one \
       line per failing case with its worst deviation, then 'N passed, M failed'; exits 1 when any \
       failed.
       """)
 
-  @Argument(help: "A folder of fixture files, or a single fixture file.")
-  var directory: String
+  @Argument(help: "Folders of fixture files, or single fixture files.")
+  var paths: [String]
 
   @Flag(help: "Also print a line for each passing case.")
   var verbose = false
@@ -52,6 +53,11 @@ struct ConformanceCommand: ParsableCommand {
   }
 
   private func fixtureFiles() throws -> [URL] {
+    guard !paths.isEmpty else { throw ValidationError("give at least one folder or fixture file") }
+    return try paths.flatMap(fixtureFiles(in:))
+  }
+
+  private func fixtureFiles(in directory: String) throws -> [URL] {
     let url = URL(fileURLWithPath: directory)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {

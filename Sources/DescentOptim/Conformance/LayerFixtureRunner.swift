@@ -1,0 +1,168 @@
+import DescentNN
+import Foundation
+
+/// A `layer` fixture (FORMAT.md): a torch.nn module's forward and backward in float64.
+struct LayerFixture: Decodable {
+  let name: String
+  let module: String
+  let kwargs: [String: JSONValue]
+  let callKwargs: [String: JSONValue]?
+  let mode: String
+  let stateDict: [String: FixtureTensor]
+  let inputs: [FixtureTensor]
+  let output: FixtureTensor
+  let gradOutput: FixtureTensor
+  let gradInputs: [FixtureTensor?]
+  let gradParams: [String: FixtureTensor]
+  let stateDictAfter: [String: FixtureTensor]?
+  let repr: String?
+
+  enum CodingKeys: String, CodingKey {
+    case name, module, kwargs, mode, inputs, output, repr
+    case callKwargs = "call_kwargs"
+    case stateDict = "state_dict"
+    case gradOutput = "grad_output"
+    case gradInputs = "grad_inputs"
+    case gradParams = "grad_params"
+    case stateDictAfter = "state_dict_after"
+  }
+}
+
+/// A `{"shape", "data"}` tensor of a fixture.
+struct FixtureTensor: Decodable {
+  let shape: [Int]
+  let data: [Double]
+
+  /// The tensor, checked: the shape must hold the data.
+  func tensor<Scalar: TensorScalar>(_ field: String, as _: Scalar.Type = Scalar.self) throws
+    -> Tensor<Scalar>
+  {
+    var count = 1
+    for extent in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+      guard extent >= 0, !overflow else {
+        throw ConformanceError.invalidField(field, "shape \(shape) is not a tensor's")
+      }
+      count = product
+    }
+    guard count == data.count else {
+      throw ConformanceError.invalidField(field, "shape \(shape) does not hold \(data.count) values")
+    }
+    return Tensor(shape: shape, scalars: data.map { Scalar($0) })
+  }
+}
+
+extension JSONValue {
+  /// The value as a layer argument (numbers that are whole become integers).
+  var layerArgument: LayerArgument {
+    switch self {
+    case .null: return .none
+    case .bool(let value): return .boolean(value)
+    case .number(let value):
+      return value == value.rounded() && abs(value) < 1e15 ? .integer(Int(value)) : .number(value)
+    case .string(let value): return .text(value)
+    case .array(let values):
+      let integers = values.compactMap { value -> Int? in
+        guard let number = value.number, number == number.rounded(), abs(number) < 1e15 else {
+          return nil
+        }
+        return Int(number)
+      }
+      return integers.count == values.count ? .integers(integers) : .none
+    case .object: return .none
+    }
+  }
+}
+
+/// Runs `layer` fixtures: builds the module by name from its kwargs, loads the state dict, checks
+/// the output, the gradients of the inputs and parameters, the state after the forward (running
+/// statistics) and the printed form.
+public struct LayerFixtureRunner: FixtureRunner {
+  /// `"layer"`.
+  public var kind: String { "layer" }
+
+  /// A runner.
+  public init() {}
+
+  /// Checks the fixture in `data`.
+  public func run(_ data: Data, options: ConformanceOptions) throws -> ConformanceResult {
+    let fixture = try decodeFixture(LayerFixture.self, from: data)
+    let arguments = LayerArguments(fixture.kwargs.mapValues(\.layerArgument))
+    let module: any Module<Double>
+    do {
+      module = try LayerCatalog.make(fixture.module, arguments, as: Double.self)
+    } catch {
+      throw ConformanceError.invalidField("module", "\(error)")
+    }
+    module.train(fixture.mode == "train")
+    do {
+      try module.loadStateDict(
+        try fixture.stateDict.mapValues { try $0.tensor("state_dict") }, strict: true)
+    } catch let error as StateDictError {
+      throw ConformanceError.invalidField("state_dict", error.description)
+    }
+    let inputs = try fixture.inputs.enumerated().map { index, input -> Tensor<Double> in
+      let tensor: Tensor<Double> = try input.tensor("inputs[\(index)]")
+      let differentiable = fixture.gradInputs.indices.contains(index)
+        && fixture.gradInputs[index] != nil
+      return differentiable ? tensor.requiringGrad() : tensor
+    }
+    var tally = DeviationTally(tolerance: .float64)
+    let output: Tensor<Double>
+    if let special = try specialForward(module, inputs, fixture.callKwargs ?? [:]) {
+      output = special
+    } else {
+      guard inputs.count == 1 else {
+        throw ConformanceError.invalidField("inputs", "\(fixture.module) takes one input")
+      }
+      output = module(inputs[0])
+    }
+    let expectedOutput: Tensor<Double> = try fixture.output.tensor("output")
+    guard output.shape == expectedOutput.shape else {
+      tally.fail("output shape \(output.shape), expected \(expectedOutput.shape)")
+      return tally.result(name: fixture.name, kind: kind)
+    }
+    tally.compare(output.scalars, expectedOutput.scalars, "output")
+    let seed: Tensor<Double> = try fixture.gradOutput.tensor("grad_output")
+    guard seed.shape == output.shape else {
+      throw ConformanceError.invalidField("grad_output", "shape \(seed.shape) is not the output's")
+    }
+    if output.requiresGrad { output.backward(seed) }
+    for (index, expected) in fixture.gradInputs.enumerated() {
+      guard let expected, index < inputs.count else { continue }
+      let gradient = inputs[index].grad ?? Tensor(zeros: inputs[index].shape)
+      tally.compare(gradient.scalars, expected.data, "grad_inputs[\(index)]")
+    }
+    let parameters = Dictionary(uniqueKeysWithValues: module.namedParameters())
+    for (name, expected) in fixture.gradParams.sorted(by: { $0.key < $1.key }) {
+      guard let parameter = parameters[name] else {
+        tally.fail("grad_params: no parameter '\(name)'")
+        continue
+      }
+      let gradient = parameter.grad ?? Tensor(zeros: parameter.shape)
+      tally.compare(gradient.scalars, expected.data, "grad_params.\(name)")
+    }
+    if let after = fixture.stateDictAfter {
+      let state = Dictionary(uniqueKeysWithValues: module.stateDict().map { ($0.name, $0.tensor) })
+      for (name, expected) in after.sorted(by: { $0.key < $1.key }) {
+        guard let tensor = state[name] else {
+          tally.fail("state_dict_after: no entry '\(name)'")
+          continue
+        }
+        tally.compare(tensor.scalars, expected.data, "state_dict_after.\(name)")
+      }
+    }
+    if let repr = fixture.repr, "\(module)" != repr {
+      tally.fail("printed form \"\(module)\", expected \"\(repr)\"")
+    }
+    return tally.result(name: fixture.name, kind: kind)
+  }
+
+  /// The forward of a module that takes more than its one input (attention), as the fixture
+  /// calls it; `nil` for an ordinary module.
+  private func specialForward(
+    _ module: any Module<Double>, _ inputs: [Tensor<Double>], _ callKwargs: [String: JSONValue]
+  ) throws -> Tensor<Double>? {
+    nil
+  }
+}

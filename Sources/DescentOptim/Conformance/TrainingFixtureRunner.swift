@@ -1,0 +1,150 @@
+import DescentNN
+import Foundation
+
+/// A `training` fixture (FORMAT.md): ten-odd steps of a whole model in float64.
+struct TrainingFixture: Decodable {
+  let name: String
+  let model: Model
+  let optimizer: String
+  let options: [String: JSONValue]
+  let stateDict: [String: FixtureTensor]
+  let batches: [Batch]
+  let losses: [Double]
+  let finalStateDict: [String: FixtureTensor]
+  let repr: String?
+
+  /// The model: a `Sequential` of torch.nn layers, or the tiny transformer.
+  struct Model: Decodable {
+    let sequential: [LayerSpec]?
+    let tinyTransformer: TransformerSpec?
+
+    enum CodingKeys: String, CodingKey {
+      case sequential
+      case tinyTransformer = "tiny_transformer"
+    }
+  }
+
+  /// One layer of a sequential model: `[class name, kwargs]`.
+  struct LayerSpec: Decodable {
+    let name: String
+    let kwargs: [String: JSONValue]
+
+    init(from decoder: any Decoder) throws {
+      var container = try decoder.unkeyedContainer()
+      name = try container.decode(String.self)
+      kwargs = try container.decode([String: JSONValue].self)
+    }
+  }
+
+  /// The tiny transformer's sizes.
+  struct TransformerSpec: Decodable {
+    let vocab: Int
+    let dModel: Int
+    let heads: Int
+    let length: Int
+
+    enum CodingKeys: String, CodingKey {
+      case vocab, heads, length
+      case dModel = "d_model"
+    }
+  }
+
+  /// One step's batch: inputs and class targets.
+  struct Batch: Decodable {
+    let input: FixtureTensor
+    let target: FixtureTensor
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case name, model, optimizer, options, batches, losses, repr
+    case stateDict = "state_dict"
+    case finalStateDict = "final_state_dict"
+  }
+}
+
+/// Runs `training` fixtures: builds the model, loads its initial state, and takes one optimizer
+/// step per batch (zero the gradients, forward, cross-entropy, backward, step), comparing each
+/// step's loss and the final state dict with PyTorch's.
+public struct TrainingFixtureRunner: FixtureRunner {
+  /// `"training"`.
+  public var kind: String { "training" }
+
+  /// A runner.
+  public init() {}
+
+  /// Checks the fixture in `data`.
+  public func run(_ data: Data, options: ConformanceOptions) throws -> ConformanceResult {
+    let fixture = try decodeFixture(TrainingFixture.self, from: data)
+    let model = try makeModel(fixture.model)
+    do {
+      try model.loadStateDict(
+        try fixture.stateDict.mapValues { try $0.tensor("state_dict") }, strict: true)
+    } catch let error as StateDictError {
+      throw ConformanceError.invalidField("state_dict", error.description)
+    }
+    model.train()
+    let optimizer = try OptimizerCatalog.make(
+      fixture.optimizer, parameters: model.parameters(),
+      options: hyperparameters(fixture.options, field: "options"))
+    optimizer.kernelPath = options.kernelPath
+    var tally = DeviationTally(tolerance: Tolerance(rtol: 1e-7, atol: 1e-9))
+    guard fixture.losses.count == fixture.batches.count else {
+      throw ConformanceError.invalidField("losses", "one loss per batch is needed")
+    }
+    for (step, batch) in fixture.batches.enumerated() {
+      let input: Tensor<Double> = try batch.input.tensor("batches[\(step)].input")
+      let targets = try classTargets(batch.target, field: "batches[\(step)].target")
+      optimizer.zeroGrad(setToNil: true)
+      var logits = model(input)
+      if logits.rank > 2 { logits = logits.reshaped([-1, logits.shape[logits.rank - 1]]) }
+      guard logits.rank == 2, logits.shape[0] == targets.count,
+        targets.allSatisfy({ (0..<logits.shape[1]).contains($0) })
+      else {
+        throw ConformanceError.invalidField(
+          "batches[\(step)].target", "does not fit logits of shape \(logits.shape)")
+      }
+      let loss = crossEntropy(logits: logits, labels: targets)
+      tally.compare([loss.item], [fixture.losses[step]], "loss of step \(step + 1)")
+      loss.backward()
+      optimizer.step()
+    }
+    let state = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.name, $0.tensor) })
+    for (name, expected) in fixture.finalStateDict.sorted(by: { $0.key < $1.key }) {
+      guard let tensor = state[name] else {
+        tally.fail("final_state_dict: no entry '\(name)'")
+        continue
+      }
+      tally.compare(tensor.scalars, expected.data, "final_state_dict.\(name)")
+    }
+    if let repr = fixture.repr, "\(model)" != repr {
+      tally.fail("printed form \"\(model)\", expected \"\(repr)\"")
+    }
+    return tally.result(name: fixture.name, kind: kind)
+  }
+
+  /// The fixture's model, initialised from the global generator (its state is loaded after).
+  private func makeModel(_ spec: TrainingFixture.Model) throws -> any Module<Double> {
+    if let layers = spec.sequential {
+      let modules = try layers.enumerated().map { index, layer -> any Module<Double> in
+        do {
+          return try LayerCatalog.make(
+            layer.name, LayerArguments(layer.kwargs.mapValues(\.layerArgument)), as: Double.self)
+        } catch {
+          throw ConformanceError.invalidField("model.sequential[\(index)]", "\(error)")
+        }
+      }
+      return Sequential<Double>(modules)
+    }
+    throw ConformanceError.invalidField("model", "no model Descent knows (sequential)")
+  }
+
+  /// Whole-number class targets.
+  private func classTargets(_ tensor: FixtureTensor, field: String) throws -> [Int] {
+    try tensor.data.map { value in
+      guard value == value.rounded(), value >= 0, value < 1e9 else {
+        throw ConformanceError.invalidField(field, "\(value) is not a class index")
+      }
+      return Int(value)
+    }
+  }
+}
