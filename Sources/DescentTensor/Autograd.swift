@@ -5,7 +5,9 @@ import Synchronization
 public struct GradientNeeds: Sendable {
   let bits: UInt64
   /// Whether input `index` (in the order the operation lists its inputs) needs a gradient.
-  public subscript(index: Int) -> Bool { index < 64 && bits & (1 << UInt64(index)) != 0 }
+  /// Inputs past the 64th are not tracked and always report `true` (an unneeded gradient is
+  /// dropped).
+  public subscript(index: Int) -> Bool { index >= 64 || bits & (1 << UInt64(index)) != 0 }
 }
 
 /// One recorded operation of the autograd graph: the nodes of its inputs and the function that

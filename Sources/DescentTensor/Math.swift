@@ -171,12 +171,16 @@ extension Tensor {
   }
 }
 
-/// The element-wise maximum of two tensors, broadcasting; ties send the gradient to `lhs`.
+/// The element-wise maximum of two tensors, broadcasting; NaN in either gives NaN (as
+/// `torch.maximum`), and ties send the gradient to `lhs`.
 public func maximum<Scalar>(_ lhs: Tensor<Scalar>, _ rhs: Tensor<Scalar>) -> Tensor<Scalar> {
-  Tensor.where(lhs.detached.ge(rhs.detached), lhs, rhs)
+  let (a, b) = (lhs.detached, rhs.detached)
+  return Tensor.where(a.ge(b) + a.ne(a), lhs, rhs)
 }
 
-/// The element-wise minimum of two tensors, broadcasting; ties send the gradient to `lhs`.
+/// The element-wise minimum of two tensors, broadcasting; NaN in either gives NaN (as
+/// `torch.minimum`), and ties send the gradient to `lhs`.
 public func minimum<Scalar>(_ lhs: Tensor<Scalar>, _ rhs: Tensor<Scalar>) -> Tensor<Scalar> {
-  Tensor.where(lhs.detached.le(rhs.detached), lhs, rhs)
+  let (a, b) = (lhs.detached, rhs.detached)
+  return Tensor.where(a.le(b) + a.ne(a), lhs, rhs)
 }

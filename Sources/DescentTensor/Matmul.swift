@@ -63,7 +63,7 @@ extension Tensor {
     let (n, k, m) = (a.shape[a.rank - 2], a.shape[a.rank - 1], b.shape[b.rank - 1])
     if b.rank == 2 && (a.rank == 2 || a.isContiguous) {
       // A batch of matrices times one matrix: one product over the batch's rows.
-      let rows = a.count / Swift.max(k, 1)
+      let rows = Tensor.elementCount(Array(a.shape.dropLast()))
       var out = Tensor(uninitializedShape: Array(a.shape.dropLast()) + [m])
       gemm(a.rank == 2 ? a : a.reshapedValues([rows, k]), b, into: &out)
       return out
@@ -107,7 +107,7 @@ extension Tensor {
     if let bias {
       precondition(bias.shape == [outFeatures], "linear bias \(bias.shape) for weight \(weight.shape)")
     }
-    let rows = count / Swift.max(inFeatures, 1)
+    let rows = Tensor.elementCount(Array(shape.dropLast()))
     let input = reshapedValues([rows, inFeatures])
     let w = weight.detached
     var value = Tensor(uninitializedShape: [rows, outFeatures])

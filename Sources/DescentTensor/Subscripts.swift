@@ -1,5 +1,6 @@
 /// One position in a tensor subscript: an index (which removes its axis; negative counts from
-/// the end) or a range of indices (which keeps it), as in `x[0]`, `x[1..<3]`, `x[..., 2]`.
+/// the end) or a range of indices (which keeps it), as in `x[0]`, `x[1..<3]`, `x[..., 2]`
+/// (Swift's unbounded range `...` plays the part of PyTorch's `:`).
 public enum TensorIndex: Sendable {
   /// One index along the axis; the axis is removed.
   case index(Int)
@@ -24,8 +25,10 @@ extension Range: TensorIndexConvertible where Bound == Int {
 }
 
 extension ClosedRange: TensorIndexConvertible where Bound == Int {
-  /// `lower...upper`.
-  public var tensorIndex: TensorIndex { .range(lower: lowerBound, upper: upperBound + 1) }
+  /// `lower...upper`; an upper bound of -1 (the last index) reaches the end.
+  public var tensorIndex: TensorIndex {
+    .range(lower: lowerBound, upper: upperBound == -1 ? nil : upperBound + 1)
+  }
 }
 
 extension PartialRangeFrom: TensorIndexConvertible where Bound == Int {
@@ -39,8 +42,10 @@ extension PartialRangeUpTo: TensorIndexConvertible where Bound == Int {
 }
 
 extension PartialRangeThrough: TensorIndexConvertible where Bound == Int {
-  /// `...upper`.
-  public var tensorIndex: TensorIndex { .range(lower: nil, upper: upperBound + 1) }
+  /// `...upper`; an upper bound of -1 (the last index) reaches the end.
+  public var tensorIndex: TensorIndex {
+    .range(lower: nil, upper: upperBound == -1 ? nil : upperBound + 1)
+  }
 }
 
 extension Tensor {
@@ -50,14 +55,14 @@ extension Tensor {
     indexed(indices.map(\.tensorIndex), from: 0)
   }
 
-  /// The view that `indices` select after the first axis, kept whole: `x[.., 1..<3]` is
-  /// PyTorch's `x[:, 1:3]`.
+  /// The view that `indices` select after the first axis, kept whole: `x[..., 1..<3]` is
+  /// PyTorch's `x[:, 1:3]` (Swift's `...` here is PyTorch's `:`, not its Ellipsis).
   public subscript(_ all: UnboundedRange, _ indices: any TensorIndexConvertible...) -> Tensor {
     indexed(indices.map(\.tensorIndex), from: 1)
   }
 
-  /// The view that `last` selects along the last axis: `x[..., 0]` (Swift spells PyTorch's
-  /// `x[..., 0]` as `x[ellipsis: 0]`).
+  /// The view that `last` selects along the last axis: PyTorch's `x[..., 0]` is Swift's
+  /// `x[ellipsis: 0]`.
   public subscript(ellipsis last: any TensorIndexConvertible) -> Tensor {
     precondition(rank >= 1, "x[..., i] of a scalar")
     return indexed([last.tensorIndex], from: rank - 1)

@@ -120,8 +120,10 @@ public struct Tensor<Scalar: TensorScalar> {
     return copy
   }
 
-  /// Whether the elements lie in the storage in row-major order without gaps.
+  /// Whether the elements lie in the storage in row-major order without gaps (always, for a
+  /// tensor without elements, as in PyTorch).
   public var isContiguous: Bool {
+    if shape.contains(0) { return true }
     var expected = 1
     for axis in shape.indices.reversed() where shape[axis] != 1 {
       if strides[axis] != expected { return false }

@@ -94,21 +94,31 @@ extension Tensor {
   public func unsqueezed(at axis: Int) -> Tensor {
     let position = axis < 0 ? axis + rank + 1 : axis
     precondition(position >= 0 && position <= rank, "unsqueeze at \(axis) of shape \(shape)")
-    var newShape = shape
+    var (newShape, newStrides) = (shape, strides)
     newShape.insert(1, at: position)
-    return reshaped(newShape)
+    // Any stride serves an axis of extent 1; this is PyTorch's.
+    newStrides.insert(position < rank ? strides[position] * shape[position] : 1, at: position)
+    return removingOrAddingUnitAxes(shape: newShape, strides: newStrides)
   }
 
   /// The axes of extent 1 removed (only `axis`, when given), like `squeeze`.
   public func squeezed(axis: Int? = nil) -> Tensor {
-    if let axis {
-      let resolved = resolvedAxis(axis)
-      guard shape[resolved] == 1 else { return self }
-      var newShape = shape
-      newShape.remove(at: resolved)
-      return reshaped(newShape)
+    let target = axis.map(resolvedAxis)
+    // Axes kept: those of extent other than 1 and, when one axis is named, all the others.
+    let kept = shape.indices.filter { shape[$0] != 1 || (target != nil && target != $0) }
+    guard kept.count < rank else { return self }
+    return removingOrAddingUnitAxes(
+      shape: kept.map { shape[$0] }, strides: kept.map { strides[$0] })
+  }
+
+  /// The view with axes of extent 1 added or removed (same elements, same order).
+  private func removingOrAddingUnitAxes(shape newShape: [Int], strides newStrides: [Int])
+    -> Tensor
+  {
+    let inputShape = shape
+    return Tensor.record(viewValues(shape: newShape, strides: newStrides, offset: offset), self) {
+      grad, _ in [grad.reshapedValues(inputShape)]
     }
-    return reshaped(shape.filter { $0 != 1 })
   }
 
   /// The slice `range` along `axis` (a view), like `narrow`.

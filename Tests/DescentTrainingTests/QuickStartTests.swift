@@ -56,4 +56,36 @@ struct QuickStartTests {
     }
     return (before, crossEntropy(logits: net(x), labels: labels).item)
   }
+
+  /// The README's tensor snippet, line for line: views, products, the printed form, a leaf's
+  /// gradient (checked against its closed form), no-grad and an in-place update.
+  @Test func tensorSnippetRunsAndPrints() {
+    GlobalGenerator.manualSeed(0)
+    let x = Tensor<Float>.randn([4, 3])
+    let row = x[0]
+    let columns = x[..., 1..<3]
+    let gram = x.matmul(x.transposed())
+    let total = gram.relu().sum(axis: 1)
+    #expect(row.scalars == Array(x.scalars[0..<3]))
+    #expect(columns.shape == [4, 2] && columns.storage === x.storage)
+    #expect(total.shape == [4])
+    #expect(
+      "\(Tensor<Float>.arange(0, 6).reshaped([2, 3]))" == """
+        tensor([[0., 1., 2.],
+                [3., 4., 5.]])
+        """)
+
+    let w = Tensor<Float>.randn([3]).requiringGrad()
+    let loss = (x.matmul(w) - 1).square().mean()
+    loss.backward()
+    // d/dw mean((xw - 1)^2) = 2/n x^T (xw - 1).
+    let residual = x.matmul(w.detached) - 1
+    let expected = (x.transposed().matmul(residual) * (2 / 4)).scalars
+    #expect(zip(w.grad!.scalars, expected).allSatisfy { abs($0 - $1) < 1e-5 })
+    let prediction = withNoGrad { x.matmul(w) }
+    #expect(!prediction.requiresGrad)
+    var buffer = Tensor<Float>(zeros: [3])
+    buffer.add_(w.detached, alpha: 0.5)
+    #expect(buffer.scalars == w.detached.scalars.map { 0.5 * $0 })
+  }
 }
