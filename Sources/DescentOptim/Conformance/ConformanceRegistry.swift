@@ -33,7 +33,7 @@ public struct ConformanceRegistry: Sendable {
     ConformanceRegistry([
       OptimizerFixtureRunner(), TrajectoryFixtureRunner(), LBFGSFixtureRunner(),
       SchedulerFixtureRunner(), EWMAFixtureRunner(), LayerFixtureRunner(),
-      TrainingFixtureRunner(),
+      LossFixtureRunner(), TrainingFixtureRunner(),
     ])
   }
 

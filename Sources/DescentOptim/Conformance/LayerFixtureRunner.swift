@@ -163,6 +163,35 @@ public struct LayerFixtureRunner: FixtureRunner {
   private func specialForward(
     _ module: any Module<Double>, _ inputs: [Tensor<Double>], _ callKwargs: [String: JSONValue]
   ) throws -> Tensor<Double>? {
-    nil
+    guard let attention = module as? MultiheadAttention<Double> else { return nil }
+    let mask: Tensor<Double>?
+    switch callKwargs["attn_mask"] {
+    case nil, .some(.null): mask = nil
+    case .some(.string("causal")):
+      guard let length = inputs.first?.shape.dropLast().last else {
+        throw ConformanceError.invalidField("inputs", "no sequence to mask")
+      }
+      mask = MultiheadAttention<Double>.causalMask(length)
+    default: throw ConformanceError.invalidField("call_kwargs.attn_mask", "not \"causal\"")
+    }
+    let embed = attention.embedDim
+    for (index, input) in inputs.enumerated()
+    where input.rank != 3 || input.shape[2] != embed || input.shape[0] != inputs[0].shape[0] {
+      throw ConformanceError.invalidField(
+        "inputs[\(index)]", "shape \(input.shape) is not [batch, length, \(embed)]")
+    }
+    if callKwargs["self_attention"] == .bool(true) {
+      guard inputs.count == 1 else {
+        throw ConformanceError.invalidField("inputs", "self-attention takes one input")
+      }
+      return attention.selfAttention(inputs[0], attnMask: mask)
+    }
+    guard inputs.count == 3, inputs[1].shape == inputs[2].shape else {
+      throw ConformanceError.invalidField("inputs", "attention takes query, key and value")
+    }
+    if let mask, mask.shape != [inputs[0].shape[1], inputs[1].shape[1]] {
+      throw ConformanceError.invalidField("call_kwargs.attn_mask", "does not fit the inputs")
+    }
+    return attention.forward(query: inputs[0], key: inputs[1], value: inputs[2], attnMask: mask)
   }
 }

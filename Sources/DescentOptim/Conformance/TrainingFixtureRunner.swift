@@ -135,7 +135,17 @@ public struct TrainingFixtureRunner: FixtureRunner {
       }
       return Sequential<Double>(modules)
     }
-    throw ConformanceError.invalidField("model", "no model Descent knows (sequential)")
+    if let sizes = spec.tinyTransformer {
+      guard sizes.vocab > 0, sizes.dModel > 0, sizes.heads > 0, sizes.length > 0,
+        sizes.dModel % sizes.heads == 0, sizes.vocab * sizes.dModel < 1 << 26
+      else {
+        throw ConformanceError.invalidField("model.tiny_transformer", "sizes out of range")
+      }
+      return TinyTransformer<Double>(
+        vocab: sizes.vocab, dModel: sizes.dModel, heads: sizes.heads, length: sizes.length)
+    }
+    throw ConformanceError.invalidField(
+      "model", "no model Descent knows (sequential or tiny_transformer)")
   }
 
   /// Whole-number class targets.
