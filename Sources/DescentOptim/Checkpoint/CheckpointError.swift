@@ -1,12 +1,17 @@
+import Foundation
+
 /// Why a checkpoint could not be saved or loaded. Loading throws before anything in memory is
 /// changed; a failed save leaves any previous file at the path untouched.
-public enum CheckpointError: Error, Equatable, CustomStringConvertible {
+public enum CheckpointError: Error, Equatable, CustomStringConvertible, LocalizedError {
   /// A file-system operation failed (`action` is what was attempted, `reason` the system's word).
   case io(path: String, action: String, reason: String)
   /// The file ends before what its header promises.
   case truncated(path: String, reason: String)
   /// The file is not a valid safetensors file or its Descent metadata is damaged.
   case corrupted(path: String, reason: String)
+  /// A tensor's element type is one this file may not hold (`BF16`, `F16`, ...); `supported`
+  /// lists those it may.
+  case unsupportedDType(path: String, name: String, dtype: String, supported: [String])
   /// The model's parameter names differ from the checkpoint's.
   case parameterNames(missing: [String], unexpected: [String])
   /// A tensor's shape differs between the checkpoint and the object it is loaded into.
@@ -31,6 +36,9 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
       return "checkpoint \(path) is truncated: \(reason)"
     case .corrupted(let path, let reason):
       return "checkpoint \(path) is corrupted: \(reason)"
+    case .unsupportedDType(let path, let name, let dtype, let supported):
+      return
+        "checkpoint \(path): tensor '\(name)': dtype \(dtype) is not supported (Descent reads \(listed(supported)) here)"
     case .parameterNames(let missing, let unexpected):
       var parts: [String] = []
       if !missing.isEmpty {
@@ -54,4 +62,13 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
       return "checkpoint \(part) does not fit: \(reason)"
     }
   }
+
+  /// The same sentence as ``description``.
+  public var errorDescription: String? { description }
+}
+
+/// `["F32"]` as `F32`, `["F32", "F64"]` as `F32 and F64`, three or more as `F32, F64 and I64`.
+func listed(_ items: [String]) -> String {
+  guard let last = items.last, items.count > 1 else { return items.first ?? "" }
+  return items.dropLast().joined(separator: ", ") + " and " + last
 }

@@ -1,29 +1,53 @@
 import Foundation
 
-/// The contents of a safetensors file: named little-endian `F32`/`F64` tensors and a
+/// The contents of a safetensors file: named little-endian `F32`, `F64` or `I64` tensors and a
 /// `__metadata__` map of strings.
 ///
 /// Layout: an 8-byte little-endian header length `N`, `N` bytes of JSON (padded with spaces)
 /// mapping each tensor name to `{"dtype", "shape", "data_offsets": [begin, end]}` (offsets into
 /// the data that follows the header), then the data, tensors back to back.
 struct SafetensorsArchive: Equatable {
+  /// The element types Descent reads and writes, by their safetensors names.
+  enum DType: String, CaseIterable {
+    case f32 = "F32"
+    case f64 = "F64"
+    case i64 = "I64"
+
+    /// The bytes of one element.
+    var size: Int {
+      switch self {
+      case .f32: return 4
+      case .f64, .i64: return 8
+      }
+    }
+
+    /// The floating-point types, all a training checkpoint holds.
+    static let floatingPoint: Set<DType> = [.f32, .f64]
+  }
+
   /// A tensor's element type and values.
   enum Values: Equatable {
     case f32([Float])
     case f64([Double])
+    case i64([Int64])
 
-    /// The safetensors dtype name.
-    var dtype: String {
+    /// The element type.
+    var type: DType {
       switch self {
-      case .f32: return "F32"
-      case .f64: return "F64"
+      case .f32: return .f32
+      case .f64: return .f64
+      case .i64: return .i64
       }
     }
+
+    /// The safetensors dtype name.
+    var dtype: String { type.rawValue }
 
     var count: Int {
       switch self {
       case .f32(let values): return values.count
       case .f64(let values): return values.count
+      case .i64(let values): return values.count
       }
     }
   }
@@ -53,28 +77,41 @@ struct SafetensorsArchive: Equatable {
 
   // MARK: Writing
 
-  /// The file's bytes.
+  /// The file's bytes. The header lists `__metadata__` first, then the tensors in the order of
+  /// ``entries``, which is also the order of their data.
+  ///
+  /// - Throws: ``CheckpointError/stateMismatch(part:reason:)`` when two tensors share a name or
+  ///   one is named `__metadata__`; an encoding error if a string cannot be encoded.
   func encoded() throws -> [UInt8] {
-    var header: [String: HeaderItem] = [Self.metadataKey: .metadata(metadata)]
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    func json(_ value: some Encodable) throws -> String {
+      String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+    var items = ["\(try json(Self.metadataKey)):\(try json(metadata))"]
+    var names: Set<String> = [Self.metadataKey]
     var data: [UInt8] = []
     for entry in entries {
+      guard names.insert(entry.name).inserted else {
+        throw CheckpointError.stateMismatch(
+          part: "safetensors archive", reason: "two tensors are named '\(entry.name)'")
+      }
       let begin = data.count
       switch entry.values {
       case .f32(let values): for value in values { append(value.bitPattern, to: &data) }
       case .f64(let values): for value in values { append(value.bitPattern, to: &data) }
+      case .i64(let values): for value in values { append(value, to: &data) }
       }
-      header[entry.name] = .tensor(
-        TensorInfo(
-          dtype: entry.values.dtype, shape: entry.shape, dataOffsets: [begin, data.count]))
+      let info = TensorInfo(
+        dtype: entry.values.dtype, shape: entry.shape, dataOffsets: [begin, data.count])
+      items.append("\(try json(entry.name)):\(try json(info))")
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    var json = Array(try encoder.encode(header))
-    while json.count % 8 != 0 { json.append(UInt8(ascii: " ")) }
+    var header = Array("{\(items.joined(separator: ","))}".utf8)
+    while header.count % 8 != 0 { header.append(UInt8(ascii: " ")) }
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(8 + json.count + data.count)
-    append(UInt64(json.count), to: &bytes)
-    return bytes + json + data
+    bytes.reserveCapacity(8 + header.count + data.count)
+    append(UInt64(header.count), to: &bytes)
+    return bytes + header + data
   }
 
   private func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
@@ -84,11 +121,14 @@ struct SafetensorsArchive: Equatable {
   // MARK: Reading
 
   /// Parses and validates `bytes` (header bounds, JSON, dtypes, shapes, offsets that tile the
-  /// data exactly); `path` is named in errors.
+  /// data exactly); `path` is named in errors. Only tensors of the given `dtypes` are accepted
+  /// (a training checkpoint holds floating-point tensors only).
   ///
-  /// - Throws: ``CheckpointError/truncated(path:reason:)`` or
-  ///   ``CheckpointError/corrupted(path:reason:)`` saying what is wrong and where.
-  init(bytes: [UInt8], path: String) throws {
+  /// - Throws: ``CheckpointError/truncated(path:reason:)``,
+  ///   ``CheckpointError/corrupted(path:reason:)`` or
+  ///   ``CheckpointError/unsupportedDType(path:name:dtype:supported:)`` saying what is wrong and
+  ///   where.
+  init(bytes: [UInt8], path: String, dtypes: Set<DType> = DType.floatingPoint) throws {
     func corrupted(_ reason: String) -> CheckpointError { .corrupted(path: path, reason: reason) }
     guard bytes.count >= 8 else {
       throw CheckpointError.truncated(
@@ -124,10 +164,11 @@ struct SafetensorsArchive: Equatable {
     }
     var expectedBegin = 0
     for (name, info) in tensors {
-      try info.validate(
-        name: name, expectedBegin: expectedBegin, dataLength: dataLength, path: path)
+      let type = try info.validate(
+        name: name, dtypes: dtypes, expectedBegin: expectedBegin, dataLength: dataLength,
+        path: path)
       let range = (dataStart + info.dataOffsets[0])..<(dataStart + info.dataOffsets[1])
-      entries.append(Entry(name: name, shape: info.shape, values: try info.values(bytes[range])))
+      entries.append(Entry(name: name, shape: info.shape, values: type.values(bytes[range])))
       expectedBegin = info.dataOffsets[1]
     }
     guard expectedBegin == dataLength else {
@@ -138,7 +179,7 @@ struct SafetensorsArchive: Equatable {
 }
 
 /// An item of the JSON header: a tensor's description or the metadata map.
-private enum HeaderItem: Codable {
+private enum HeaderItem: Decodable {
   case tensor(TensorInfo)
   case metadata([String: String])
 
@@ -147,13 +188,6 @@ private enum HeaderItem: Codable {
       self = .tensor(info)
     } else {
       self = .metadata(try [String: String](from: decoder))
-    }
-  }
-
-  func encode(to encoder: any Encoder) throws {
-    switch self {
-    case .tensor(let info): try info.encode(to: encoder)
-    case .metadata(let map): try map.encode(to: encoder)
     }
   }
 }
@@ -169,15 +203,18 @@ private struct TensorInfo: Codable {
     case dataOffsets = "data_offsets"
   }
 
-  private static let elementSizes = ["F32": 4, "F64": 8]
-
-  /// Checks the dtype, shape and offsets; the tensor must start where the previous one ended.
-  func validate(name: String, expectedBegin: Int, dataLength: Int, path: String) throws {
+  /// Checks the dtype, shape and offsets and returns the dtype; the tensor must start where the
+  /// previous one ended.
+  func validate(
+    name: String, dtypes: Set<SafetensorsArchive.DType>, expectedBegin: Int, dataLength: Int,
+    path: String
+  ) throws -> SafetensorsArchive.DType {
     func corrupted(_ reason: String) -> CheckpointError {
       .corrupted(path: path, reason: "tensor '\(name)': \(reason)")
     }
-    guard let size = Self.elementSizes[dtype] else {
-      throw corrupted("dtype \(dtype) is not supported (Descent reads F32 and F64)")
+    guard let type = SafetensorsArchive.DType(rawValue: dtype), dtypes.contains(type) else {
+      throw CheckpointError.unsupportedDType(
+        path: path, name: name, dtype: dtype, supported: dtypes.map(\.rawValue).sorted())
     }
     guard shape.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }) else {
       throw corrupted("invalid shape \(shape)")
@@ -196,19 +233,22 @@ private struct TensorInfo: Codable {
       throw corrupted(
         "it starts at data byte \(dataOffsets[0]), not \(expectedBegin) (gap or overlap)")
     }
-    let (count, overflow) = shape.reduce((1, false)) { partial, extent in
+    let (bytes, overflow) = shape.reduce((type.size, false)) { partial, extent in
       let (product, flag) = partial.0.multipliedReportingOverflow(by: extent)
       return (product, partial.1 || flag)
     }
-    guard !overflow, count * size == dataOffsets[1] - dataOffsets[0] else {
+    guard !overflow, bytes == dataOffsets[1] - dataOffsets[0] else {
       throw corrupted(
-        "shape \(shape) of \(dtype) needs \(overflow ? "too many" : "\(count * size)") bytes, its offsets span \(dataOffsets[1] - dataOffsets[0])"
+        "shape \(shape) of \(dtype) needs \(overflow ? "too many" : "\(bytes)") bytes, its offsets span \(dataOffsets[1] - dataOffsets[0])"
       )
     }
+    return type
   }
+}
 
-  /// The tensor's values decoded from its little-endian bytes.
-  func values(_ bytes: ArraySlice<UInt8>) throws -> SafetensorsArchive.Values {
+extension SafetensorsArchive.DType {
+  /// Values of this type decoded from their little-endian `bytes`.
+  fileprivate func values(_ bytes: ArraySlice<UInt8>) -> SafetensorsArchive.Values {
     func load<T: FixedWidthInteger>(_: T.Type) -> [T] {
       bytes.withUnsafeBytes { raw in
         (0..<raw.count / MemoryLayout<T>.size).map {
@@ -216,8 +256,10 @@ private struct TensorInfo: Codable {
         }
       }
     }
-    return dtype == "F32"
-      ? .f32(load(UInt32.self).map(Float.init(bitPattern:)))
-      : .f64(load(UInt64.self).map(Double.init(bitPattern:)))
+    switch self {
+    case .f32: return .f32(load(UInt32.self).map(Float.init(bitPattern:)))
+    case .f64: return .f64(load(UInt64.self).map(Double.init(bitPattern:)))
+    case .i64: return .i64(load(Int64.self))
+    }
   }
 }

@@ -27,14 +27,16 @@ extension SafetensorsArchive.Values {
     switch self {
     case .f32(let values): return values as? [Scalar]
     case .f64(let values): return values as? [Scalar]
+    case .i64: return nil
     }
   }
 
-  /// The values widened to `Double` (exact for both dtypes).
+  /// The values as `Double` (exact for `F32` and `F64`; `I64` values beyond 2^53 round).
   var doubles: [Double] {
     switch self {
     case .f32(let values): return values.map(Double.init)
     case .f64(let values): return values
+    case .i64(let values): return values.map(Double.init)
     }
   }
 }
