@@ -9,10 +9,14 @@ public struct Dataset<Scalar: TensorScalar> {
 
   /// A data set from a feature matrix and one label per row.
   ///
-  /// - Throws: ``DataError/labelCount(features:labels:)`` when the counts differ.
+  /// - Throws: ``DataError/labelCount(features:labels:)`` when the counts differ,
+  ///   ``DataError/negativeLabel(index:value:)`` for a label below 0.
   public init(features: Tensor<Scalar>, labels: [Int]) throws {
     guard features.rank == 2, features.shape[0] == labels.count else {
       throw DataError.labelCount(features: features.shape.first ?? 0, labels: labels.count)
+    }
+    if let index = labels.firstIndex(where: { $0 < 0 }) {
+      throw DataError.negativeLabel(index: index, value: labels[index])
     }
     self.features = features
     self.labels = labels
@@ -40,6 +44,17 @@ public struct Dataset<Scalar: TensorScalar> {
     var testCount = Int(Double(count) * testFraction)
     if count >= 2 { testCount = min(max(testCount, 1), count - 1) }
     return (subset(Array(order[testCount...])), subset(Array(order[..<testCount])))
+  }
+
+  /// ``split(testFraction:seed:)`` for training, where both parts must hold samples.
+  ///
+  /// - Parameter source: names the data in the error (a file's path, `digits`).
+  /// - Throws: ``DataError/tooFewSamples(source:count:needed:)`` for fewer than two samples.
+  public func splitForTraining(testFraction: Double, seed: UInt64, source: String) throws
+    -> (train: Dataset, test: Dataset)
+  {
+    guard count >= 2 else { throw DataError.tooFewSamples(source: source, count: count, needed: 2) }
+    return split(testFraction: testFraction, seed: seed)
   }
 
   /// Features scaled by `factor` (e.g. 1/16 for digits' pixel counts).

@@ -76,12 +76,15 @@ public struct Figure: Sendable, Equatable {
   /// Writes the figure to `url`, choosing PNG, SVG or PDF from the file extension.
   ///
   /// The file is written atomically: on any error no file (empty or partial) is left behind.
-  /// Throws `PlotError.unsupportedFormat`, `.directoryNotFound`, `.notADirectory`,
-  /// `.directoryNotWritable`, `.writeFailed`, or any error of `render(as:)`.
-  public func write(to url: URL) throws(PlotError) {
-    guard let format = ImageFormat(pathExtension: url.pathExtension) else {
-      throw .unsupportedFormat(extension: url.pathExtension, path: url.path)
+  /// A symbolic link is written through (the file it names is replaced, the link kept); a path
+  /// naming something other than a regular file (a folder, a device, a FIFO) is refused.
+  /// Throws `PlotError.unsupportedFormat`, `.notARegularFile`, `.directoryNotFound`,
+  /// `.notADirectory`, `.directoryNotWritable`, `.writeFailed`, or any error of `render(as:)`.
+  public func write(to requested: URL) throws(PlotError) {
+    guard let format = ImageFormat(pathExtension: requested.pathExtension) else {
+      throw .unsupportedFormat(extension: requested.pathExtension, path: requested.path)
     }
+    let url = try OutputTarget.resolve(requested)
     let folder = url.deletingLastPathComponent().path
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
@@ -92,6 +95,10 @@ public struct Figure: Sendable, Equatable {
       throw .directoryNotWritable(path: folder)
     }
     let bytes = try render(as: format)
+    // Checked again just before writing: the path may have changed while rendering.
+    if let kind = OutputTarget.specialKind(url.path) {
+      throw .notARegularFile(path: requested.path, kind: kind)
+    }
     do {
       try bytes.write(to: url, options: .atomic)
     } catch {

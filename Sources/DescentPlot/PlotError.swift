@@ -10,6 +10,9 @@ public enum PlotError: Error, Equatable, CustomStringConvertible, LocalizedError
   case notADirectory(path: String)
   /// The folder exists but this process may not write in it.
   case directoryNotWritable(path: String)
+  /// The output path names something that is not a regular file (a folder, a device, a FIFO),
+  /// which writing would replace.
+  case notARegularFile(path: String, kind: String)
   /// Writing the rendered bytes failed (disk full, path is a folder, ...).
   case writeFailed(path: String, reason: String)
   /// cairo reported an error while drawing or encoding.
@@ -35,6 +38,8 @@ public enum PlotError: Error, Equatable, CustomStringConvertible, LocalizedError
     case .directoryNotFound(let path): return "folder \(path) does not exist"
     case .notADirectory(let path): return "\(path) is not a folder"
     case .directoryNotWritable(let path): return "folder \(path) is not writable"
+    case .notARegularFile(let path, let kind):
+      return "\(path) is \(kind), not a regular file: refusing to replace it with a figure"
     case .writeFailed(let path, let reason): return "could not write \(path): \(reason)"
     case .cairo(let status, let during): return "cairo failed while \(during): \(status)"
     case .invalidSize(let width, let height):

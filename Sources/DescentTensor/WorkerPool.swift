@@ -22,13 +22,16 @@ public final class WorkerPool: @unchecked Sendable {
   public static let shared = WorkerPool(threadCount: defaultThreadCount)
 
   /// `DESCENT_THREADS` when it is a positive integer, otherwise the active processor count.
+  /// `DESCENT_THREADS` is capped at 4 threads per active processor and at 256 in all: more
+  /// threads than that only cost memory and switching (100,000 would start 100,000 threads).
   public static var defaultThreadCount: Int {
+    let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
     if let text = ProcessInfo.processInfo.environment["DESCENT_THREADS"],
       let count = Int(text.trimmingCharacters(in: .whitespaces)), count > 0
     {
-      return count
+      return min(count, 4 * processors, 256)
     }
-    return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    return processors
   }
 
   private let core: PoolCore

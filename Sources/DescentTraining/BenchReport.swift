@@ -45,6 +45,18 @@ public enum BenchReport {
       + table(header: ["16M float32 op", "us", "ns/element"], lines: operationLines)
   }
 
+  /// The workload rows: samples/s and test accuracy.
+  public static func workloadTable(_ rows: [WorkloadRow]) -> String {
+    table(
+      header: ["model", "samples/s", "test accuracy", "epochs"],
+      lines: rows.map {
+        [
+          $0.model, String(Int($0.samplesPerSecond.rounded())),
+          fixed(100 * $0.testAccuracy, 1) + "%", String($0.epochs),
+        ]
+      })
+  }
+
   /// `value` with `digits` decimals.
   static func fixed(_ value: Double, _ digits: Int) -> String {
     String(format: "%.\(digits)f", value)

@@ -48,12 +48,23 @@ public struct BenchLayout: Sendable, Equatable, CustomStringConvertible {
   /// Elements per tensor.
   public let tensorSize: Int
 
+  /// The most parameters a layout may hold in all (one billion: 4 GB of float32 values, more
+  /// than 20 GB with gradients and optimizer state).
+  public static let maximumParameterCount = 1_000_000_000
+
   /// `tensorCount` tensors of `tensorSize` elements.
   ///
-  /// - Throws: ``TrainingError/invalidOption(_:_:)`` unless both are positive.
+  /// - Throws: ``TrainingError/invalidOption(_:_:)`` unless both are positive and their product
+  ///   is at most ``maximumParameterCount``.
   public init(tensorCount: Int = 1, tensorSize: Int) throws {
     guard tensorCount > 0, tensorSize > 0 else {
       throw TrainingError.invalidOption("size", "\(tensorCount)x\(tensorSize) (must be positive)")
+    }
+    let (total, overflow) = tensorCount.multipliedReportingOverflow(by: tensorSize)
+    guard !overflow, total <= Self.maximumParameterCount else {
+      throw TrainingError.invalidOption(
+        "size",
+        "\(tensorCount)x\(tensorSize) (at most \(Self.maximumParameterCount) parameters in all)")
     }
     self.init(checked: tensorCount, tensorSize)
   }

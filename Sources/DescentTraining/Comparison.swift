@@ -99,12 +99,15 @@ public struct OptimizerComparison {
   /// Trains a fresh model (the same initial weights for every call) with `recipe`, reporting
   /// progress after every batch.
   ///
-  /// - Throws: ``OptimizerError`` when the optimizer cannot be built.
+  /// - Throws: ``OptimizerError`` when the optimizer cannot be built,
+  ///   ``TrainingError/diverged(epoch:step:what:)`` when a loss or parameter is not finite.
   public func run(
     _ recipe: OptimizerRecipe, index: Int = 1, of count: Int = 1,
     progress: (ComparisonProgress) -> Void = { _ in }
   ) throws -> ComparisonRun {
-    let model = DigitsMLP.make(seed: seed, as: Float.self)
+    let model = DigitsMLP.make(
+      inputs: train.featureCount, classes: max(train.classCount, test.classCount), seed: seed,
+      as: Float.self)
     let optimizer = try recipe.make(model.parameters())
     let loader = try BatchLoader(train, batchSize: batchSize, seed: seed)
     let trainer = Trainer(model: model, optimizer: optimizer, loader: loader)
@@ -124,6 +127,12 @@ public struct OptimizerComparison {
             samplesPerSecond: Double(min((batch + 1) * batchSize, train.count)) / elapsed))
       }
       let seconds = Date().timeIntervalSince(started)
+      do {
+        try trainer.checkFinite()
+      } catch TrainingError.diverged(let epoch, let step, let what) {
+        throw TrainingError.diverged(
+          epoch: epoch, step: step, what: "\(what) with \(recipe.legendText)")
+      }
       reports.append(
         EpochReport(epoch: epoch, train: fit, test: trainer.evaluate(test), seconds: seconds))
     }

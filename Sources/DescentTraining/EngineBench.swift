@@ -1,3 +1,4 @@
+import DescentData
 import DescentNN
 import DescentOptim
 
@@ -88,5 +89,65 @@ public enum EngineBench {
     return zip(cases, seconds).map { entry, time in
       EngineBenchRow(name: entry.0, microseconds: time * 1e6, rate: time * 1e9 / elements)
     }
+  }
+}
+
+/// A model trained on its task in the engine benchmark: throughput and what it learned.
+public struct WorkloadRow: Sendable, Equatable {
+  /// The model (`cnn`, `transformer`).
+  public var model: String
+  /// Training samples per second (median epoch).
+  public var samplesPerSecond: Double
+  /// Test accuracy after the last epoch.
+  public var testAccuracy: Double
+  /// Epochs trained.
+  public var epochs: Int
+}
+
+extension EngineBench {
+  /// Trains `kind` on its task — the CNN on digits (Adam, lr 0.003, batch 32), the transformer on
+  /// ``SequenceTask`` (AdamW, lr 0.003, weight decay 0.01, batch 64) — for `epochs` epochs, and
+  /// reports the median epoch's throughput and the final test accuracy. The same settings are in
+  /// `scripts/compare-torch-models.py`.
+  ///
+  /// - Throws: what loading digits or making the optimizer throws.
+  public static func workload(_ kind: ModelKind, epochs: Int) throws -> WorkloadRow {
+    let model: any Module<Float>
+    let dataset: Dataset<Float>
+    let batchSize: Int
+    let optimizerName: String
+    var options: [String: HyperparameterValue] = ["lr": .number(0.003)]
+    switch kind {
+    case .mlp, .cnn:
+      dataset = try Digits.load()
+      model =
+        kind == .cnn
+        ? DigitsCNN.make(seed: 0, as: Float.self) : DigitsMLP.make(seed: 0, as: Float.self)
+      batchSize = 32
+      optimizerName = "Adam"
+    case .transformer:
+      dataset = SequenceTask.maxOfDigits(count: 5000, seed: 0)
+      model = SequenceTransformer.make(seed: 0, as: Float.self)
+      batchSize = 64
+      optimizerName = "AdamW"
+      options["weightDecay"] = .number(0.01)
+    }
+    let (train, test) = dataset.split(testFraction: 0.2, seed: 0)
+    let optimizer = try OptimizerCatalog.make(
+      optimizerName, parameters: model.parameters(), options: options)
+    let trainer = Trainer(
+      model: model, optimizer: optimizer,
+      loader: try BatchLoader(train, batchSize: batchSize, seed: 0))
+    var seconds: [Double] = []
+    for _ in 0..<epochs {
+      seconds.append(BenchTiming(warmups: 0, runs: 1).medianSeconds { trainer.trainEpoch() })
+    }
+    model.eval()
+    let accuracy = trainer.evaluate(test).accuracy
+    model.train()
+    let median = seconds.sorted()[seconds.count / 2]
+    return WorkloadRow(
+      model: kind.rawValue, samplesPerSecond: Double(train.count) / median,
+      testAccuracy: accuracy, epochs: epochs)
   }
 }

@@ -1,8 +1,9 @@
 import DescentOptim
 import DescentTensor
+import Foundation
 
 /// What went wrong reading an optimizer list such as `sgd,momentum=0.01,adam`.
-public enum RecipeError: Error, Equatable, CustomStringConvertible {
+public enum RecipeError: Error, Equatable, CustomStringConvertible, LocalizedError {
   /// A name that is neither an alias nor a PyTorch optimizer class.
   case unknownOptimizer(String, known: [String])
   /// A learning rate that is not a finite positive number.
@@ -21,6 +22,9 @@ public enum RecipeError: Error, Equatable, CustomStringConvertible {
       return "the optimizer list '\(list)' has an empty entry"
     }
   }
+
+  /// Same as `description`, for Foundation's error reporting.
+  public var errorDescription: String? { description }
 }
 
 /// One optimizer to run: a display name (the seed's, e.g. "Momentum"), the PyTorch class it is

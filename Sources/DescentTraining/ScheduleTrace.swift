@@ -46,7 +46,8 @@ public struct ScheduleTrace: Sendable {
     case "CosineAnnealingWarmRestarts": return ["T_0": quarter]
     case "CyclicLR":
       return ["base_lr": .number(lr / 10), "max_lr": .number(lr), "step_size_up": quarter]
-    case "OneCycleLR": return ["max_lr": .number(lr), "total_steps": .number(Double(epochs + 1))]
+    case "OneCycleLR":
+      return ["max_lr": .number(lr), "total_steps": .number(Double(max(1, epochs)))]
     case "ReduceLROnPlateau": return ["patience": .number(Double(max(1, epochs / 10)))]
     default: return [:]
     }
@@ -54,12 +55,19 @@ public struct ScheduleTrace: Sendable {
 
   /// Traces `name` over `epochs` epochs starting from learning rate `lr`, with `options`
   /// (PyTorch names) over the plot defaults. ReduceLROnPlateau is fed a metric that never
-  /// improves, so it shows its reductions.
+  /// improves, so it shows its reductions. Each step is taken as PyTorch takes it: a OneCycleLR
+  /// whose `total_steps` is less than `epochs` throws, as PyTorch raises.
   ///
-  /// - Throws: ``SchedulerError`` for an unknown scheduler or a bad option, ``OptimizerError``
-  ///   for a bad learning rate.
+  /// - Throws: ``SchedulerError`` for an unknown scheduler, a bad option, more than
+  ///   ``ScheduleLimits/maximumEpochs`` epochs or a step past the schedule's end;
+  ///   ``OptimizerError`` for a bad learning rate.
   public init(_ name: String, epochs: Int, lr: Double, options: [String: JSONValue]) throws {
     let scheduler = try Self.className(name)
+    guard (0...ScheduleLimits.maximumEpochs).contains(epochs) else {
+      throw SchedulerError.invalidOption(
+        scheduler: scheduler, option: "epochs", value: "\(epochs)",
+        requirement: "must be in 0...\(ScheduleLimits.maximumEpochs)")
+    }
     let all = Self.plotDefaults(for: scheduler, epochs: epochs, lr: lr).merging(options) { $1 }
     let parameter = Parameter(Tensor<Double>([0]))
     let optimizer = try OptimizerCatalog.make(
@@ -67,11 +75,11 @@ public struct ScheduleTrace: Sendable {
     let built = try makeLRScheduler(scheduler, options: all, optimizer: optimizer)
     var rates = [optimizer.learningRate(ofGroup: 0)]
     var momenta = [optimizer.momentum(ofGroup: 0) ?? 0]
-    for _ in 0..<max(0, epochs) {
+    for _ in 0..<epochs {
       if let plateau = built as? ReduceLROnPlateau {
         plateau.step(metric: 1)
       } else if let stepped = built as? any EpochLRScheduler {
-        stepped.step()
+        try stepped.checkedStep()
       }
       rates.append(optimizer.learningRate(ofGroup: 0))
       momenta.append(optimizer.momentum(ofGroup: 0) ?? 0)

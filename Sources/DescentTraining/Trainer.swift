@@ -40,6 +40,9 @@ public final class Trainer<Scalar: TensorScalar> {
   public private(set) var accumulationSteps = 1
   /// The maximum global 2-norm of the gradients, or `nil` for no clipping.
   public private(set) var clipNorm: Double?
+  /// Why the last ``trainEpoch(afterStep:)`` stopped early: a step whose loss was not finite
+  /// (the rest of the epoch was skipped); `nil` when every loss was finite. See ``checkFinite()``.
+  public private(set) var divergence: TrainingError?
 
   /// Accumulates `steps` batches per optimizer step (gradient accumulation).
   ///
@@ -74,7 +77,8 @@ public final class Trainer<Scalar: TensorScalar> {
   /// `afterStep` is called after each optimizer step with the batch index and its loss.
   /// With ``accumulationSteps`` k > 1, each step accumulates the gradients of k consecutive
   /// batches, each scaled by 1/k (so k batches of b equal one batch of k·b, for equal sizes), and
-  /// `afterStep` receives the index of the step and the mean loss of its batches.
+  /// `afterStep` receives the index of the step and the mean loss of its batches. A step whose
+  /// loss is not finite ends the epoch, without `afterStep`, and is recorded in ``divergence``.
   @discardableResult
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
@@ -86,6 +90,7 @@ public final class Trainer<Scalar: TensorScalar> {
     let allLabels = loader.dataset.labels
     let batches = loader.batchIndices(epoch: epochsDone)
     let k = accumulationSteps
+    divergence = nil
     for (index, first) in stride(from: 0, to: batches.count, by: k).enumerated() {
       let group = batches[first..<min(first + k, batches.count)]
       // Accuracy counts the first evaluation of each step only: LBFGS evaluates many times.
@@ -108,6 +113,12 @@ public final class Trainer<Scalar: TensorScalar> {
           _ = try? clipGradNorm(optimizer.parameters, maxNorm: clipNorm)
         }
         return total / Double(group.count)
+      }
+      guard loss.isFinite else {
+        divergence = .diverged(
+          epoch: epochsDone + 1, step: index + 1,
+          what: "the loss is \(loss.isNaN ? "nan" : "\(loss)")")
+        break
       }
       for rows in group { seen += rows.count }
       totalLoss += loss * Double(group.reduce(0) { $0 + $1.count })
@@ -133,11 +144,17 @@ public final class Trainer<Scalar: TensorScalar> {
     Trainer.evaluate(model, on: dataset)
   }
 
-  /// Loss and accuracy of `model` on `dataset`, without recording gradients.
+  /// Loss and accuracy of `model` on `dataset`, in evaluation mode (restored after) and without
+  /// recording gradients.
   public static func evaluate(_ model: any Module<Scalar>, on dataset: Dataset<Scalar>)
     -> Evaluation
   {
-    withNoGrad {
+    // Batch normalization and dropout evaluate in eval mode; the mode is restored after.
+    let modes = model.namedModules().compactMap { $0.module as? any ModeDependent }
+      .map { ($0, $0.isTraining) }
+    model.eval()
+    defer { for (module, training) in modes { module.isTraining = training } }
+    return withNoGrad {
       let logits = model(dataset.features)
       let loss = crossEntropy(logits: logits, labels: dataset.labels).item
       let correct = zip(logits.argmax(axis: 1), dataset.labels).filter { $0 == $1 }.count

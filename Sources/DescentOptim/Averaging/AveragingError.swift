@@ -1,5 +1,7 @@
+import Foundation
+
 /// Why weight averaging could not be set up or restored.
-public enum AveragingError: Error, Equatable, CustomStringConvertible {
+public enum AveragingError: Error, Equatable, CustomStringConvertible, LocalizedError {
   /// An option (`decay`, a warm-up constant) outside its allowed range.
   case invalidOption(name: String, value: Double, requirement: String)
   /// Two parameters were given the same name.
@@ -18,4 +20,7 @@ public enum AveragingError: Error, Equatable, CustomStringConvertible {
       return "weight averaging: cannot load state: \(reason)"
     }
   }
+
+  /// Same as `description`, for Foundation's error reporting.
+  public var errorDescription: String? { description }
 }

@@ -1,6 +1,8 @@
+import Foundation
+
 /// Why gradients could not be clipped: an invalid option, or a non-finite total norm when asked
 /// to throw on one.
-public enum ClippingError: Error, Equatable, CustomStringConvertible {
+public enum ClippingError: Error, Equatable, CustomStringConvertible, LocalizedError {
   /// `maxNorm`, `normType` or `clipValue` outside its allowed range.
   case invalidOption(name: String, value: Double, requirement: String)
   /// The total gradient norm is NaN or infinite (the gradients were left unchanged).
@@ -16,4 +18,7 @@ public enum ClippingError: Error, Equatable, CustomStringConvertible {
         "gradient clipping: the total \(normType)-norm of the gradients is \(norm); the gradients were left unchanged"
     }
   }
+
+  /// Same as `description`, for Foundation's error reporting.
+  public var errorDescription: String? { description }
 }

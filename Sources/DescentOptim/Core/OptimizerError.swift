@@ -1,5 +1,7 @@
+import Foundation
+
 /// What was wrong with an optimizer's input: a hyperparameter, its parameters or a state dict.
-public enum OptimizerError: Error, Equatable, CustomStringConvertible {
+public enum OptimizerError: Error, Equatable, CustomStringConvertible, LocalizedError {
   /// A hyperparameter outside the values PyTorch accepts.
   case invalidHyperparameter(optimizer: String, name: String, value: String, requirement: String)
   /// A hyperparameter name the optimizer does not have (for example in a group's overrides).
@@ -46,4 +48,7 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
       return "unknown optimizer '\(name)'"
     }
   }
+
+  /// Same as `description`, for Foundation's error reporting.
+  public var errorDescription: String? { description }
 }

@@ -1,5 +1,7 @@
+import Foundation
+
 /// Why an exponentially weighted moving average could not be set up.
-public enum EWMAError: Error, Equatable, CustomStringConvertible {
+public enum EWMAError: Error, Equatable, CustomStringConvertible, LocalizedError {
   /// The smoothing factor lies outside [0, 1).
   case betaOutOfRange(Double)
 
@@ -10,6 +12,9 @@ public enum EWMAError: Error, Equatable, CustomStringConvertible {
       return "EWMA: beta must be in [0, 1), got \(beta)"
     }
   }
+
+  /// Same as `description`, for Foundation's error reporting.
+  public var errorDescription: String? { description }
 }
 
 /// Checks the smoothing factor of an exponentially weighted moving average.

@@ -38,6 +38,13 @@ public final class ChainedScheduler: CompositeLRScheduler {
     lastLR = optimizer.learningRates
   }
 
+  /// Throws when an inner scheduler cannot take its next step.
+  ///
+  /// - Throws: ``SchedulerError/steppedPastEnd(scheduler:steps:totalSteps:)``.
+  public func checkNextStep() throws {
+    for inner in schedulers { try inner.checkNextStep() }
+  }
+
   /// Restarts every inner scheduler from its initial step, in order.
   public func restartFromInitialStep() {
     lastEpoch = 0

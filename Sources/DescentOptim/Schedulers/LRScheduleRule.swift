@@ -22,6 +22,10 @@ public protocol LRScheduleRule {
   /// schedule has no closed form (PyTorch's `_get_closed_form_lr`).
   func closedFormLearningRates(_ context: ScheduleContext) -> [Double]?
 
+  /// Throws when the schedule has no value at `epoch`, where PyTorch's `get_lr` raises
+  /// (OneCycleLR past `total_steps`).
+  func checkStep(toEpoch epoch: Int) throws
+
   /// The numbers the rule carries between steps, by PyTorch's attribute name.
   var savedValues: [String: Double] { get }
 
@@ -34,6 +38,8 @@ extension LRScheduleRule {
   public mutating func prepare(for optimizer: any ScheduledOptimizer) throws -> [Double]? { nil }
   /// No closed form.
   public func closedFormLearningRates(_ context: ScheduleContext) -> [Double]? { nil }
+  /// A value at every epoch.
+  public func checkStep(toEpoch epoch: Int) throws {}
   /// Nothing carried between steps.
   public var savedValues: [String: Double] { [:] }
   /// Nothing to restore.

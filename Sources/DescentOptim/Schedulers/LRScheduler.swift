@@ -19,7 +19,14 @@ public protocol LRScheduler: AnyObject {
 /// ``ReduceLROnPlateau``. Only these can be chained or sequenced.
 public protocol EpochLRScheduler: LRScheduler {
   /// Advances one epoch and sets the optimizer's learning rates (PyTorch's `scheduler.step()`).
+  /// Where PyTorch's `step()` raises (OneCycleLR past `total_steps`) this holds the last value;
+  /// ``checkedStep()`` throws there instead.
   func step()
+  /// Throws where PyTorch's `step()` would raise on the next step: a OneCycleLR (alone or inside
+  /// a composite) already at its `total_steps`. Changes nothing.
+  ///
+  /// - Throws: ``SchedulerError/steppedPastEnd(scheduler:steps:totalSteps:)``.
+  func checkNextStep() throws
   /// Moves to epoch `epoch` using the closed form where the schedule has one, as PyTorch's
   /// `_update_lr(epoch)`; ``SequentialLR`` uses it to start a scheduler at its milestone.
   func jump(toEpoch epoch: Int)
@@ -28,6 +35,20 @@ public protocol EpochLRScheduler: LRScheduler {
   /// Moves the epoch counter back by one without touching learning rates (PyTorch's
   /// `recursive_undo`), used by ``SequentialLR``.
   func undoEpoch()
+}
+
+extension EpochLRScheduler {
+  /// Nothing to check: a schedule without an end.
+  public func checkNextStep() throws {}
+
+  /// ``step()`` as PyTorch steps: throws instead of stepping where PyTorch raises (OneCycleLR
+  /// stepped past `total_steps`), leaving the scheduler and the optimizer as they were.
+  ///
+  /// - Throws: ``SchedulerError/steppedPastEnd(scheduler:steps:totalSteps:)``.
+  public func checkedStep() throws {
+    try checkNextStep()
+    step()
+  }
 }
 
 /// A scheduler's saved state: a Codable value for checkpoints.

@@ -78,7 +78,10 @@ public struct OneCycleLRRule: LRScheduleRule {
       try SchedulerError.require(epochs > 0, name, "epochs", epochs, "must be > 0")
       try SchedulerError.require(
         stepsPerEpoch > 0, name, "steps_per_epoch", stepsPerEpoch, "must be > 0")
-      self.totalSteps = epochs * stepsPerEpoch
+      let (product, overflow) = epochs.multipliedReportingOverflow(by: stepsPerEpoch)
+      try SchedulerError.require(
+        !overflow, name, "epochs", epochs, "times steps_per_epoch must fit in an Int")
+      self.totalSteps = product
     } else {
       throw SchedulerError.missingOption(
         scheduler: name, option: "total_steps (or epochs and steps_per_epoch)")
@@ -142,8 +145,20 @@ public struct OneCycleLRRule: LRScheduleRule {
     return groups.map(\.initialLR)
   }
 
-  /// The learning rates at step `last_epoch` (held at the end of the cycle after `total_steps`,
-  /// where PyTorch raises); sets the momentum alongside.
+  /// Throws past `total_steps`, as PyTorch's `get_lr` raises: the cycle has `total_steps + 1`
+  /// values, at steps `0...total_steps`.
+  ///
+  /// - Throws: ``SchedulerError/steppedPastEnd(scheduler:steps:totalSteps:)``.
+  public func checkStep(toEpoch epoch: Int) throws {
+    guard epoch <= totalSteps else {
+      throw SchedulerError.steppedPastEnd(
+        scheduler: Self.schedulerName, steps: epoch, totalSteps: totalSteps)
+    }
+  }
+
+  /// The learning rates at step `last_epoch` (held at the end of the cycle after `total_steps`:
+  /// ``EpochLRScheduler/checkedStep()`` throws there, as PyTorch raises); sets the momentum
+  /// alongside.
   public mutating func learningRates(_ context: ScheduleContext) -> [Double] {
     let step = Double(min(context.lastEpoch, totalSteps))
     let phases = self.phases

@@ -35,6 +35,11 @@ public final class RuleScheduler<Rule: LRScheduleRule>: EpochLRScheduler {
   /// Advances one epoch and sets the optimizer's learning rates.
   public func step() { advance(isInitial: false) }
 
+  /// Throws when the rule has no value at the next epoch (OneCycleLR past `total_steps`).
+  ///
+  /// - Throws: ``SchedulerError/steppedPastEnd(scheduler:steps:totalSteps:)``.
+  public func checkNextStep() throws { try rule.checkStep(toEpoch: lastEpoch + 1) }
+
   /// Restarts the schedule from its first epoch, as at construction.
   public func restartFromInitialStep() {
     stepCount = 0

@@ -1,5 +1,7 @@
+import Foundation
+
 /// Why a learning-rate scheduler could not be built, stepped or restored.
-public enum SchedulerError: Error, Equatable, CustomStringConvertible {
+public enum SchedulerError: Error, Equatable, CustomStringConvertible, LocalizedError {
   /// An option holds a value outside its allowed range.
   case invalidOption(scheduler: String, option: String, value: String, requirement: String)
   /// A string option names no known choice (`mode`, `threshold_mode`, `anneal_strategy`, ...).
@@ -16,6 +18,8 @@ public enum SchedulerError: Error, Equatable, CustomStringConvertible {
   case stateMismatch(scheduler: String, reason: String)
   /// A scheduler name that Descent does not provide.
   case unknownScheduler(String)
+  /// A scheduler with a fixed length stepped past its end (OneCycleLR past `total_steps`).
+  case steppedPastEnd(scheduler: String, steps: Int, totalSteps: Int)
 
   /// What was wrong and where.
   public var description: String {
@@ -39,8 +43,15 @@ public enum SchedulerError: Error, Equatable, CustomStringConvertible {
       return "\(scheduler): cannot load state: \(reason)"
     case .unknownScheduler(let name):
       return "unknown scheduler '\(name)'"
+    case .steppedPastEnd(let scheduler, let steps, let totalSteps):
+      return
+        "\(scheduler): tried to step \(steps) times; the specified number of total steps "
+        + "(total_steps) is \(totalSteps)"
     }
   }
+
+  /// Same as `description`, for Foundation's error reporting.
+  public var errorDescription: String? { description }
 }
 
 extension SchedulerError {

@@ -18,7 +18,7 @@ struct SchedulerOptionReader {
 
   private func wrongType(_ key: String, _ expected: String) -> SchedulerError {
     .invalidOption(
-      scheduler: scheduler, option: key, value: "\(values[key].map { "\($0)" } ?? "nil")",
+      scheduler: scheduler, option: key, value: values[key].map(jsonText) ?? "null",
       requirement: "must be \(expected)")
   }
 
@@ -134,8 +134,25 @@ struct SchedulerOptionReader {
       !read.contains($0)
     }) {
       throw SchedulerError.invalidOption(
-        scheduler: scheduler, option: unknown, value: "\(values[unknown]!)",
+        scheduler: scheduler, option: unknown, value: values[unknown].map(jsonText) ?? "null",
         requirement: "is not an option of \(scheduler)")
     }
+  }
+}
+
+/// `value` as JSON text, for messages: `1.5`, `"x"`, `[5, 10]`, `{"gamma": 0.5}`.
+func jsonText(_ value: JSONValue) -> String {
+  switch value {
+  case .null: return "null"
+  case .bool(let flag): return flag ? "true" : "false"
+  case .number(let number):
+    return number == number.rounded() && abs(number) < 1e15
+      ? String(Int(number)) : String(number)
+  case .string(let text): return "\"\(text)\""
+  case .array(let items): return "[" + items.map(jsonText).joined(separator: ", ") + "]"
+  case .object(let fields):
+    return "{"
+      + fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \(jsonText($0.value))" }
+      .joined(separator: ", ") + "}"
   }
 }

@@ -51,6 +51,16 @@ public final class SequentialLR: CompositeLRScheduler {
     lastLR = current.lastLR
   }
 
+  /// Throws when the scheduler in charge of the next epoch cannot step to it.
+  ///
+  /// - Throws: ``SchedulerError/steppedPastEnd(scheduler:steps:totalSteps:)``.
+  public func checkNextStep() throws {
+    let next = lastEpoch + 1
+    let index = milestones.filter { $0 <= next }.count
+    if index > 0 && milestones[index - 1] == next { return }
+    try schedulers[index].checkNextStep()
+  }
+
   /// Resets the learning rates to their initial values, undoes the inner schedulers' steps and
   /// takes the first scheduler's initial step (what construction does).
   public func restartFromInitialStep() {

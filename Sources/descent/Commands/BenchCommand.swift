@@ -26,19 +26,27 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Comma-separated optimizers (default: every element-wise one).")
   var optimizers: String?
 
-  @Option(help: "Comma-separated sizes: 4K, 1M, 50M, 1000, 200x4096 (default: 4K,1M,50M,200x4096).")
+  @Option(
+    help: """
+      Comma-separated sizes: 4K, 1M, 50M, 1000, 200x4096 (default: 4K,1M,50M,200x4096); at most \
+      1000M parameters each, and as many as fit in memory.
+      """)
   var sizes: String?
 
   @Flag(help: "Small sizes only (4K, 1M, 200x4096) and fewer runs.")
   var quick = false
 
-  @Option(help: "Threads (default: DESCENT_THREADS, else one per processor).")
+  @Option(
+    parsing: .unconditional,
+    help: """
+      Threads (default: DESCENT_THREADS, else one per processor); at most 4 per processor and 256.
+      """)
   var threads: Int?
 
-  @Option(help: "Timed runs per figure (the median is shown).")
+  @Option(parsing: .unconditional, help: "Timed runs per figure (the median is shown).")
   var runs: Int?
 
-  @Option(help: "Untimed warm-up runs before each figure.")
+  @Option(parsing: .unconditional, help: "Untimed warm-up runs before each figure.")
   var warmups: Int?
 
   @Flag(help: "Skip the optimizer step table.")
@@ -51,17 +59,50 @@ struct BenchCommand: ParsableCommand {
     help: "Only the engine: user-written MLPs' Adam steps and element-wise ops on 16M floats.")
   var engine = false
 
-  @Option(help: "Also measure data-parallel training with 1 and this many MPI ranks (e.g. 2).")
+  @Option(
+    parsing: .unconditional,
+    help: "Also measure data-parallel training with 1 and this many MPI ranks (e.g. 2).")
   var ranks: Int?
 
   @Flag(name: .customLong("mpi-worker"), help: .hidden)
   var mpiWorker = false
 
+  /// The most threads: 4 per processor and 256 in all, the cap `WorkerPool.defaultThreadCount`
+  /// puts on `DESCENT_THREADS`.
+  static var maximumThreads: Int {
+    min(4 * max(1, ProcessInfo.processInfo.activeProcessorCount), 256)
+  }
+
   func validate() throws {
-    if let threads, threads < 1 { throw ValidationError("--threads \(threads): must be >= 1") }
-    if let runs, runs < 1 { throw ValidationError("--runs \(runs): must be >= 1") }
-    if let warmups, warmups < 0 { throw ValidationError("--warmups \(warmups): must be >= 0") }
-    if let ranks, ranks < 2 { throw ValidationError("--ranks \(ranks): must be >= 2") }
+    if let threads { try checkOption("--threads", threads, in: 1...Self.maximumThreads) }
+    if let runs { try checkOption("--runs", runs, in: 1...10_000) }
+    if let warmups { try checkOption("--warmups", warmups, in: 0...10_000) }
+    if let ranks { try checkOption("--ranks", ranks, in: 2...1024) }
+    if let sizes { _ = try asValidationError { try Self.layouts(sizes) } }
+  }
+
+  /// The layouts of `--sizes`, each refused when it would not fit in memory.
+  ///
+  /// - Throws: ``TrainingError`` for a malformed or too large size, ``CommandError`` for one
+  ///   larger than this machine's memory.
+  static func layouts(_ text: String) throws -> [BenchLayout] {
+    try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+      let layout = try BenchLayout(parsing: String(part).trimmingCharacters(in: .whitespaces))
+      // Values, gradients and up to three state buffers of float32; several tensors are also
+      // measured as one tensor and in an arena, three copies in all. Half the memory is left to
+      // the rest of the machine.
+      let copies = layout.tensorCount > 1 ? 3 : 1
+      let bytes = Double(layout.parameterCount) * 4 * 5 * Double(copies)
+      let memory = Double(ProcessInfo.processInfo.physicalMemory)
+      guard bytes <= 0.5 * memory else {
+        throw CommandError.invalidNumber(
+          option: "--sizes", text: String(part),
+          requirement: String(
+            format: "needs about %.1f GB of memory, more than half of this machine's %.1f GB",
+            bytes / 1e9, memory / 1e9))
+      }
+      return layout
+    }
   }
 
   func run() throws {
@@ -72,8 +113,7 @@ struct BenchCommand: ParsableCommand {
     if engine { return try runEngine(timing: timing) }
     if !skipSteps {
       let layouts =
-        try sizes.map { try $0.split(separator: ",").map { try BenchLayout(parsing: String($0)) } }
-        ?? (quick ? BenchLayout.quick : BenchLayout.standard)
+        try sizes.map(Self.layouts) ?? (quick ? BenchLayout.quick : BenchLayout.standard)
       var rows: [StepBenchRow] = []
       for name in try optimizerNames() {
         for layout in layouts {
@@ -102,6 +142,11 @@ struct BenchCommand: ParsableCommand {
     }
     let operations = EngineBench.operations(count: 1 << 24, timing: timing)
     print(BenchReport.engineTable(steps: steps, operations: operations))
+    let workloads = try [ModelKind.cnn, .transformer].map {
+      try EngineBench.workload($0, epochs: quick ? 3 : 10)
+    }
+    print("\nCNN on digits (Adam), transformer on the max-of-digits task (AdamW):")
+    print(BenchReport.workloadTable(workloads))
   }
 
   /// The optimizers asked for, by PyTorch name; every element-wise one by default.

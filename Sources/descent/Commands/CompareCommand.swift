@@ -14,13 +14,16 @@ struct CompareCommand: ParsableCommand {
 
   @OptionGroup var lineUp: OptimizerListOption
 
-  @Option(help: "Passes over the training set per optimizer.")
+  @Option(parsing: .unconditional, help: "Passes over the training set per optimizer.")
   var epochs = 10
 
-  @Option(name: .customLong("batch-size"), help: "Samples per mini-batch.")
+  @Option(
+    name: .customLong("batch-size"), parsing: .unconditional,
+    help: "Samples per mini-batch (at most 1000000).")
   var batchSize = 32
 
-  @Option(help: "Seed of the initial weights, the split and the batch order.")
+  @Option(
+    parsing: .unconditional, help: "Seed of the initial weights, the split and the batch order.")
   var seed: UInt64 = 0
 
   @Option(help: "Figure file; the format comes from the extension (.png, .svg, .pdf).")
@@ -30,9 +33,7 @@ struct CompareCommand: ParsableCommand {
     guard (1...10_000).contains(epochs) else {
       throw ValidationError("--epochs must be in 1...10000, got \(epochs)")
     }
-    guard batchSize > 0 else {
-      throw ValidationError("--batch-size must be positive, got \(batchSize)")
-    }
+    try checkOption("--batch-size", batchSize, in: 1...TrainCommand.maximumBatchSize)
   }
 
   func run() throws {

@@ -10,16 +10,24 @@ struct EWMACommand: ParsableCommand {
     commandName: "ewma",
     abstract: "Draw noisy data and its exponentially weighted moving average (the seed's figure).")
 
-  @Option(help: "Smoothing factor in [0, 1); repeat for several curves (default 0.9).")
+  @Option(
+    parsing: .unconditionalSingleValue,
+    help: "Smoothing factor in [0, 1); repeat for several curves (default 0.9).")
   var beta: [Double] = []
 
   @Flag(help: "Also draw the bias-corrected average (zero start, divided by 1 - beta^t).")
   var biasCorrected = false
 
-  @Option(help: "Number of samples.")
+  @Option(
+    parsing: .unconditional,
+    help: """
+      Number of samples, at most 1000000 (the figure draws at most \
+      \(PlotThinning.maximumPoints) points per curve: evenly spaced markers, and lines through \
+      the smallest and largest value of each stretch).
+      """)
   var samples = 50
 
-  @Option(help: "Seed of the normal samples.")
+  @Option(parsing: .unconditional, help: "Seed of the normal samples.")
   var seed: UInt64 = 0
 
   @Option(help: "Figure file; the format comes from the extension (.png, .svg, .pdf).")
@@ -28,6 +36,9 @@ struct EWMACommand: ParsableCommand {
   func validate() throws {
     guard (1...1_000_000).contains(samples) else {
       throw ValidationError("--samples must be in 1...1000000, got \(samples)")
+    }
+    for beta in beta where !(beta >= 0 && beta < 1) {
+      throw ValidationError("--beta must be in [0, 1), got \(beta)")
     }
   }
 
@@ -79,22 +90,30 @@ struct EWMACommand: ParsableCommand {
     return curves
   }
 
-  /// The seed's two panels: the data alone, then the data with the averages.
+  /// The seed's two panels: the data alone, then the data with the averages. Long series are
+  /// thinned to at most ``PlotThinning/maximumPoints`` points each: evenly spaced samples for the
+  /// markers, the envelope for the lines.
   static func figure(data: [Double], curves: [Curve]) -> Figure {
-    let x = data.indices.map { Double($0 + 1) }
+    let sampled = PlotThinning.evenly(data.count)
+    let x = sampled.map { Double($0 + 1) }
+    let y = sampled.map { data[$0] }
+    let envelope = PlotThinning.envelope(data)
     var figure = Figure(rows: 1, columns: 2)
     var original = Panel(title: "original data", xLabel: "x", yLabel: "y")
-    original.scatter(x: x, y: data, color: .blue, size: 6)
-    original.line(x: x, y: data, color: .blue, width: 1.2)
+    original.scatter(x: x, y: y, color: .blue, size: 6)
+    original.line(
+      x: envelope.map { Double($0 + 1) }, y: envelope.map { data[$0] }, color: .blue, width: 1.2)
     var averaged = Panel(title: "ewma", xLabel: "x", yLabel: "y")
-    averaged.scatter(x: x, y: data, label: "original_data", color: .blue, size: 6)
+    averaged.scatter(x: x, y: y, label: "original_data", color: .blue, size: 6)
     let colours = [Color.red, .orange, .green] + Color.tab10.dropFirst(4)
     var beta = 0
     for curve in curves {
       // A bias-corrected curve follows its plain one, in the same colour, dashed.
       if !curve.biasCorrected && curve.label != curves.first?.label { beta += 1 }
+      let points = PlotThinning.envelope(curve.values)
       averaged.line(
-        x: x, y: curve.values, label: curve.label, color: colours[beta % colours.count],
+        x: points.map { Double($0 + 1) }, y: points.map { curve.values[$0] }, label: curve.label,
+        color: colours[beta % colours.count],
         width: 2, dash: curve.biasCorrected ? .dashed : .solid)
     }
     if curves.count > 1 {

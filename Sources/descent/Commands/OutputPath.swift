@@ -1,3 +1,4 @@
+import DescentData
 import DescentPlot
 import Foundation
 
@@ -7,13 +8,18 @@ struct OutputPath {
   /// Where the figure goes.
   let url: URL
 
-  /// Checks that `path` ends in .png, .svg or .pdf and that its folder exists and is writable.
+  /// Checks that `path` ends in .png, .svg or .pdf, that it does not name a folder, a device or
+  /// a FIFO (directly or through a symbolic link), and that its folder exists and is writable.
   ///
   /// - Throws: ``PlotError`` naming the path.
   init(_ path: String) throws(PlotError) {
     let url = URL(fileURLWithPath: path)
     guard ImageFormat(pathExtension: url.pathExtension) != nil else {
       throw .unsupportedFormat(extension: url.pathExtension, path: path)
+    }
+    if case .special(let kind) = FileKind(path: path) {
+      let linked = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
+      throw .notARegularFile(path: path, kind: linked ? "a symbolic link to \(kind)" : kind)
     }
     let folder = url.deletingLastPathComponent().path
     var isFolder: ObjCBool = false

@@ -17,18 +17,28 @@ struct PathsCommand: ParsableCommand {
 
   @OptionGroup var lineUp: OptimizerListOption
 
-  @Option(help: "Number of steps.")
+  @Option(
+    parsing: .unconditional,
+    help: """
+      Number of steps, at most \(Self.maximumSteps) (the figure draws at most \
+      \(PlotThinning.maximumPoints) evenly spaced points of each path; the table uses them all).
+      """)
   var steps = 500
 
-  @Option(help: ArgumentHelp("Start point (default: the function's usual one).", valueName: "x,y"))
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Start point (default: the function's usual one).", valueName: "x,y"))
   var start: String?
 
   @Option(help: "Figure file; the format comes from the extension (.png, .svg, .pdf).")
   var output = "paths.png"
 
+  /// The most steps a path may take.
+  static let maximumSteps = 100_000
+
   func validate() throws {
-    guard (0...1_000_000).contains(steps) else {
-      throw ValidationError("--steps must be in 0...1000000, got \(steps)")
+    guard (0...Self.maximumSteps).contains(steps) else {
+      throw ValidationError("--steps must be in 0...\(Self.maximumSteps), got \(steps)")
     }
   }
 
@@ -137,7 +147,8 @@ struct PathsCommand: ParsableCommand {
   }
 
   /// The leading part of `points` that stays finite and within ten region-widths of the region:
-  /// a path that runs away is drawn until it leaves the picture for good.
+  /// a path that runs away is drawn until it leaves the picture for good. A long path is thinned
+  /// to at most ``PlotThinning/maximumPoints`` evenly spaced points, its last one included.
   static func drawable(
     _ points: [PlanePoint], in region: (x: ClosedRange<Double>, y: ClosedRange<Double>)
   )
@@ -149,7 +160,8 @@ struct PathsCommand: ParsableCommand {
       point.isFinite && abs(point.x - region.x.lowerBound) <= reach
         && abs(point.y - region.y.lowerBound) <= reach
     }
-    return Array(points.prefix { near($0) })
+    let shown = points.prefix { near($0) }
+    return PlotThinning.evenly(shown.count).map { shown[shown.startIndex + $0] }
   }
 
   /// The surface's usual region, widened to contain `start`.

@@ -13,7 +13,9 @@ struct ScheduleCommand: ParsableCommand {
       Options take PyTorch's names: --option step_size=10 --option gamma=0.5. Values are JSON \
       (numbers, true/false, lists like [30,60], objects) or plain words (mode=triangular2). \
       Required options a plot can choose (T_max, max_lr, total_steps, ...) default to the epochs \
-      and --lr. ReduceLROnPlateau is fed a metric that never improves.
+      and --lr; OneCycleLR's total_steps is the epochs, and a smaller one is refused as PyTorch \
+      raises. ReduceLROnPlateau is fed a metric that never improves. The figure draws at most \
+      \(PlotThinning.maximumPoints) points per curve (the smallest and largest of each stretch).
       """)
 
   @Argument(
@@ -21,10 +23,10 @@ struct ScheduleCommand: ParsableCommand {
       "The scheduler: \(ScheduleTrace.schedulerNames.joined(separator: ", ")).", valueName: "name"))
   var name: String
 
-  @Option(help: "Number of epochs.")
+  @Option(parsing: .unconditional, help: "Number of epochs, at most 1000000.")
   var epochs = 100
 
-  @Option(help: "The optimizer's initial learning rate.")
+  @Option(parsing: .unconditional, help: "The optimizer's initial learning rate.")
   var lr = 0.1
 
   @Option(
@@ -37,12 +39,14 @@ struct ScheduleCommand: ParsableCommand {
   var output = "schedule.png"
 
   func validate() throws {
-    guard (1...1_000_000).contains(epochs) else {
-      throw ValidationError("--epochs must be in 1...1000000, got \(epochs)")
+    let limit = ScheduleLimits.maximumEpochs
+    guard (1...limit).contains(epochs) else {
+      throw ValidationError("--epochs must be in 1...\(limit), got \(epochs)")
     }
     guard lr.isFinite, lr > 0 else {
       throw ValidationError("--lr must be a finite positive number, got \(lr)")
     }
+    _ = try asValidationError { try Self.parse(options) }
   }
 
   func run() throws {
@@ -70,15 +74,20 @@ struct ScheduleCommand: ParsableCommand {
     return picked
   }
 
-  /// `key=value` texts as scheduler options.
-  static func parse(_ texts: [String]) throws -> [String: JSONValue] {
+  /// `key=value` texts as scheduler options; `option` names the command-line option in errors.
+  ///
+  /// - Throws: ``CommandError`` for a text without `key=` or a key given twice.
+  static func parse(_ texts: [String], option: String = "--option") throws -> [String: JSONValue] {
     var options: [String: JSONValue] = [:]
     for text in texts {
-      guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-        throw CommandError.malformedOption(option: "--option", text: text, expected: "key=value")
+      guard let equals = text.firstIndex(of: "="),
+        !text[..<equals].trimmingCharacters(in: .whitespaces).isEmpty
+      else {
+        throw CommandError.malformedOption(option: option, text: text, expected: "key=value")
       }
       let key = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
       let value = String(text[text.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+      guard options[key] == nil else { throw CommandError.repeatedOption(option: option, key: key) }
       options[key] = Self.value(value)
     }
     return options
@@ -100,7 +109,8 @@ struct ScheduleCommand: ParsableCommand {
     case .null: return "None"
     case .bool(let flag): return flag ? "True" : "False"
     case .number(let number):
-      return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+      return number == number.rounded() && abs(number) < 1e15
+        ? String(Int(number)) : String(number)
     case .string(let string): return "'\(string)'"
     case .array(let items): return "[" + items.map(text).joined(separator: ", ") + "]"
     case .object(let fields):
@@ -110,18 +120,24 @@ struct ScheduleCommand: ParsableCommand {
     }
   }
 
-  /// The learning rate per epoch, and the momentum below it when the schedule cycles it.
+  /// The learning rate per epoch, and the momentum below it when the schedule cycles it; each
+  /// thinned to at most ``PlotThinning/maximumPoints`` points (its envelope).
   static func figure(_ trace: ScheduleTrace) -> Figure {
-    let epochs = trace.learningRates.indices.map(Double.init)
+    func curve(_ values: [Double]) -> (x: [Double], y: [Double]) {
+      let kept = PlotThinning.envelope(values)
+      return (kept.map(Double.init), kept.map { values[$0] })
+    }
+    let rates = curve(trace.learningRates)
     var rate = Panel(title: "\(trace.scheduler): learning rate", xLabel: "epoch", yLabel: "lr")
-    rate.line(x: epochs, y: trace.learningRates, color: .blue)
+    rate.line(x: rates.x, y: rates.y, color: .blue)
     guard let momenta = trace.momenta else {
       var figure = Figure(width: 800, height: 450)
       figure[0, 0] = rate
       return figure
     }
     var momentum = Panel(title: "momentum", xLabel: "epoch", yLabel: "momentum")
-    momentum.line(x: epochs, y: momenta, color: .orange)
+    let cycled = curve(momenta)
+    momentum.line(x: cycled.x, y: cycled.y, color: .orange)
     var figure = Figure(width: 800, height: 760, rows: 2, columns: 1)
     figure[0, 0] = rate
     figure[1, 0] = momentum

@@ -9,27 +9,50 @@ import Foundation
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train an MLP (64-100-10, ReLU) on the digits data set, or on your own CSV.")
+    abstract: "Train an MLP, a CNN or a transformer on digits, a sequence task, or your own CSV.",
+    discussion: """
+      With --data, the model's input width is the CSV's feature count and its output width the \
+      number of classes, taken from the data: labels are whole numbers 0..<classes with classes \
+      = largest label + 1 (at most \(CSVLoader.maximumClassCount)). A first row with no number \
+      is a header. Training stops with an error when a loss or a weight stops being finite.
+      """)
 
   @Option(help: "The optimizer: SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta, ... (any case).")
   var optimizer = "SGD"
 
-  @Option(help: "Learning rate (default: one that suits the optimizer on digits, 0.05 for SGD).")
+  @Option(
+    parsing: .unconditional,
+    help: "Learning rate (default: one that suits the optimizer on digits, 0.05 for SGD).")
   var lr: Double?
 
-  @Option(help: "Momentum, for SGD (default 0.9) and RMSprop (default 0).")
+  @Option(parsing: .unconditional, help: "Momentum, for SGD (default 0.9) and RMSprop (default 0).")
   var momentum: Double?
 
-  @Option(help: "Number of passes over the training set.")
+  @Option(
+    parsing: .unconditional, help: "Number of passes over the training set (at most 1000000).")
   var epochs: Int = 20
 
   @Option(
-    name: .customLong("batch-size"),
-    help: "Samples per mini-batch (default 32; the whole training set for LBFGS).")
+    name: .customLong("batch-size"), parsing: .unconditional,
+    help: """
+      Samples per mini-batch, at most 1000000 (default 32; the whole training set for LBFGS).
+      """)
   var batchSize: Int?
 
-  @Option(help: "Seed of the initial weights, the split and the shuffling.")
+  @Option(
+    parsing: .unconditional, help: "Seed of the initial weights, the split and the shuffling.")
   var seed: UInt64 = 0
+
+  @Option(
+    help: """
+      The model: mlp (Linear-ReLU-Linear), cnn (two conv blocks with BatchNorm and pooling, for \
+      8x8 images) or transformer (a one-block causal transformer over token sequences; without \
+      --data it learns the largest of 8 digits).
+      """)
+  var model: ModelKind = .mlp
+
+  @Option(help: "The MLP's hidden width (1...100000).")
+  var hidden = 100
 
   @Option(help: "A CSV file of your own: numeric features, the label in the last column.")
   var data: String?
@@ -45,25 +68,99 @@ struct TrainCommand: ParsableCommand {
     help: "Further hyperparameters of the optimizer as --name value (e.g. --weight-decay 1e-4).")
   var hyperparameters: [String] = []
 
+  /// The most epochs a run may take.
+  static let maximumEpochs = 1_000_000
+  /// The largest batch.
+  static let maximumBatchSize = 1_000_000
+
   func validate() throws {
-    guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
-    if let batchSize, batchSize <= 0 {
-      throw ValidationError("--batch-size must be positive, got \(batchSize)")
+    try checkOption("--epochs", epochs, in: 1...Self.maximumEpochs)
+    if let batchSize { try checkOption("--batch-size", batchSize, in: 1...Self.maximumBatchSize) }
+    try checkOption("--hidden", hidden, in: 1...100_000)
+    try checkFinite("--lr", lr)
+    try checkFinite("--momentum", momentum)
+    if let swaStart = extras.swaStart, swaStart > epochs {
+      throw ValidationError("--swa-start \(swaStart) is after the last epoch (\(epochs))")
+    }
+    if let data, let checkpoint = extras.checkpoint, FileKind.sameFile(data, checkpoint) {
+      throw ValidationError(
+        "--checkpoint \(checkpoint) is the --data file: it would be overwritten; choose another path"
+      )
+    }
+    // Every hyperparameter, scheduler option and averaging decay is checked now, on a stand-in
+    // parameter, before any data is read.
+    let probe = try asValidationError {
+      try makeOptimizer(for: [Parameter(Tensor<Float>(zeros: [1]))])
+    }
+    if let name = extras.scheduler {
+      _ = try asValidationError {
+        var options = try extras.parsedSchedulerOptions()
+        if name == "OneCycleLR", options["total_steps"] == nil, options["epochs"] == nil {
+          options["total_steps"] = .number(1)
+        }
+        return try makeLRScheduler(name, options: options, optimizer: probe)
+      }
+    }
+    if let ema = extras.ema {
+      _ = try asValidationError { try AveragingRule<Float>.exponential(decay: ema) }
+    }
+  }
+
+  /// The data set: `--data`'s CSV, or the model's own task (digits; for the transformer, the
+  /// max-of-digits sequences).
+  ///
+  /// - Throws: ``DataError`` naming the file, line and value of a problem.
+  func loadDataset() throws -> Dataset<Float> {
+    if let data { return try CSVLoader.load(URL(fileURLWithPath: data)) }
+    if model == .transformer { return SequenceTask.maxOfDigits(count: 5000, seed: seed) }
+    return try Digits.load()
+  }
+
+  /// The `--model` for `dataset`: its feature count in (8x8 images for the CNN, token ids for
+  /// the transformer), its class count out.
+  ///
+  /// - Throws: ``ValidationError`` when the data does not fit the model.
+  func makeModel(for dataset: Dataset<Float>) throws -> (model: any Module<Float>, name: String) {
+    let (features, classes) = (dataset.featureCount, dataset.classCount)
+    switch model {
+    case .mlp:
+      return (
+        DigitsMLP.make(inputs: features, hidden: hidden, classes: classes, seed: seed),
+        "MLP \(features)-\(hidden)-\(classes)"
+      )
+    case .cnn:
+      guard features == 64 else {
+        throw ValidationError(
+          "--model cnn takes 8x8 images (64 features per row); the data has \(features)")
+      }
+      return (DigitsCNN.make(classes: classes, seed: seed), "CNN 1x8x8 -> \(classes)")
+    case .transformer:
+      let tokens = dataset.features.scalars
+      guard tokens.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 100_000 }) else {
+        throw ValidationError(
+          "--model transformer takes token ids (whole numbers 0..<100000) as features")
+      }
+      let vocabulary = max(Int(tokens.max() ?? 0) + 1, classes)
+      return (
+        SequenceTransformer.make(vocabulary: vocabulary, length: features, seed: seed),
+        "transformer over \(features) tokens of \(vocabulary)"
+      )
     }
   }
 
   func run() throws {
     if parallel.distributed { return try runDistributed() }
-    let dataset: Dataset<Float> =
-      try data.map { try CSVLoader.load(URL(fileURLWithPath: $0)) } ?? Digits.load()
-    let (train, test) = dataset.split(testFraction: 0.2, seed: seed)
-    let model = DigitsMLP.make(seed: seed, as: Float.self)
+    let dataset = try loadDataset()
+    let (train, test) = try dataset.splitForTraining(
+      testFraction: 0.2, seed: seed, source: data ?? "digits")
+    let (model, modelName) = try makeModel(for: dataset)
     let optimizer = try makeOptimizer(for: model.parameters())
     let trainer = Trainer(
       model: model, optimizer: optimizer,
       loader: try BatchLoader(train, batchSize: batchSize(for: train.count), seed: seed))
     print(
-      "\(train.count) training and \(test.count) test samples; \(model.parameterCount) parameters")
+      "\(train.count) training and \(test.count) test samples; \(modelName), "
+        + "\(model.parameterCount) parameters")
     print(optimizer)
     let session = try TrainingSession(
       flags: extras, trainer: trainer, model: model, epochs: epochs)
@@ -105,3 +202,5 @@ struct TrainCommand: ParsableCommand {
     return try OptimizerCatalog.make(name, parameters: parameters, options: options)
   }
 }
+
+extension ModelKind: ExpressibleByArgument {}

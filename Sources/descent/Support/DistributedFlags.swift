@@ -13,6 +13,7 @@ struct DistributedFlags: ParsableArguments {
   var zero = false
 
   @Option(
+    parsing: .unconditional,
     help: """
       With --distributed: stop after this many optimizer steps in all (resumed ones included) \
       instead of after --epochs.
@@ -23,6 +24,6 @@ struct DistributedFlags: ParsableArguments {
     guard distributed || !(zero || steps != nil) else {
       throw ValidationError("--zero and --steps need --distributed")
     }
-    if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps)") }
+    if let steps { try checkOption("--steps", steps, in: 1...1_000_000_000) }
   }
 }

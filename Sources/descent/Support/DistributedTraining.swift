@@ -37,11 +37,16 @@ extension TrainCommand {
       throw ValidationError(
         "\(unsupported.joined(separator: ", ")) cannot be combined with --distributed yet")
     }
-    let dataset: Dataset<Float> = try communicator.agree("to load the data") {
-      try data.map { try CSVLoader.load(URL(fileURLWithPath: $0)) } ?? Digits.load()
+    let (dataset, train, test) = try communicator.agree("to load the data") {
+      let dataset = try loadDataset()
+      let (train, test) = try dataset.splitForTraining(
+        testFraction: 0.2, seed: seed, source: data ?? "digits")
+      return (dataset, train, test)
     }
-    let (train, test) = dataset.split(testFraction: 0.2, seed: seed)
-    let model = DigitsMLP.make(seed: seed, as: Float.self)
+    guard model == .mlp else {
+      throw ValidationError("--model \(model.rawValue) cannot be combined with --distributed yet")
+    }
+    let model = try makeModel(for: dataset).model
     let trainer = try DataParallelTrainer(
       model: model, loader: try BatchLoader(train, batchSize: batchSize, seed: seed),
       communicator: communicator, mode: flags.zero ? .zero : .replicated,
@@ -65,11 +70,19 @@ extension TrainCommand {
     var (loss, correct, seen) = (0.0, 0, 0)
     var savedAt: Int?
     func save(_ path: String) throws {
-      try trainer.saveCheckpoint(to: URL(fileURLWithPath: path))
+      try trainer.saveCheckpoint(to: URL(fileURLWithPath: path).resolvingSymlinksInPath())
       savedAt = trainer.stepsDone
       if root { print("checkpoint written to \(path) at step \(trainer.stepsDone)") }
     }
     try trainer.train(until: target) { step, batchLoss, batchCorrect in
+      // Every rank holds the same weights after a step, so all see a divergence at once; it is
+      // checked before anything is printed or saved at the end of an epoch.
+      if step % perEpoch == 0 || step == target,
+        let what = Trainer<Float>.nonFiniteParameter(model.parameters())
+      {
+        throw TrainingError.diverged(
+          epoch: (step + perEpoch - 1) / perEpoch, step: (step - 1) % perEpoch + 1, what: what)
+      }
       let size = min(batchSize, train.count - (step - 1) % perEpoch * batchSize)
       loss += batchLoss * Double(size)
       correct += batchCorrect

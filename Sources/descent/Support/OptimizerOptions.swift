@@ -7,7 +7,8 @@ struct OptimizerOptions {
   /// The options by Descent's camelCase name.
   var values: [String: HyperparameterValue] = [:]
 
-  /// Parses `arguments`; throws a ValidationError naming the argument that is not understood.
+  /// Parses `arguments`; throws a ValidationError naming the argument that is not understood or
+  /// given twice.
   init(parsing arguments: [String]) throws {
     var index = 0
     while index < arguments.count {
@@ -25,7 +26,10 @@ struct OptimizerOptions {
         index += 1
       }
       let key = OptimizerCatalog.swiftName(name.replacingOccurrences(of: "-", with: "_"))
-      values[key] = try Self.value(text, option: argument)
+      guard values[key] == nil else {
+        throw ValidationError("--\(name) is given twice; give each hyperparameter once")
+      }
+      values[key] = try Self.value(text, option: "--\(name)")
       index += 1
     }
   }
