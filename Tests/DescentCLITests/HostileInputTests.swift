@@ -162,7 +162,7 @@ struct HostileInputTests {
     let command = try TrainCommand.parse(["--data", tiny])
     let dataset = try command.loadDataset()
     #expect(dataset.featureCount == 3 && dataset.classCount == 5 && dataset.count == 10)
-    let model = command.makeModel(for: dataset)
+    let model = try command.makeModel(for: dataset).model
     #expect(model.parameters().map(\.value.shape) == [[100, 3], [100], [5, 100], [5]])
 
     let cases: [(String, String, String)] = [
