@@ -9,7 +9,9 @@ extension Tensor {
   }
 
   /// `function(lhs, rhs)` element-wise with broadcasting, without autograd.
-  static func zipValues(_ function: BinaryFunction<Scalar>, _ lhs: Tensor, _ rhs: Tensor, op: String)
+  static func zipValues(
+    _ function: BinaryFunction<Scalar>, _ lhs: Tensor, _ rhs: Tensor, op: String
+  )
     -> Tensor
   {
     var out = broadcastResult(lhs, rhs, op: op)

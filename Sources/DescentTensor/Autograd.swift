@@ -136,6 +136,13 @@ extension Tensor {
     return result
   }
 
+  // swift-format-ignore: AlwaysUseLowerCamelCase
+  /// Makes this tensor a leaf that collects its gradient (or, with `false`, drops its history),
+  /// in place, like `requires_grad_()`.
+  public mutating func requiresGrad_(_ requires: Bool = true) {
+    self = requiringGrad(requires)
+  }
+
   /// The gradient accumulated by backward passes into this tensor, when it is a leaf made by
   /// ``requiringGrad(_:)``; `nil` otherwise or before any pass reached it.
   public var grad: Tensor? {

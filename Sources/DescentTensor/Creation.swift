@@ -18,7 +18,9 @@ extension Tensor {
     // PyTorch fills the first half from the start and the second half from the end.
     let half = count / 2
     return Tensor(
-      (0..<count).map { $0 < half ? start + step * Scalar($0) : end - step * Scalar(count - 1 - $0) }
+      (0..<count).map {
+        $0 < half ? start + step * Scalar($0) : end - step * Scalar(count - 1 - $0)
+      }
     )
   }
 

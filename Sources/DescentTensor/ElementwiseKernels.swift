@@ -57,7 +57,9 @@ enum Operators {
     @inline(__always) func callAsFunction(_ x: S) -> S { Swift.abs(x) }
   }
   struct Sign<S: TensorScalar>: UnaryOperator {
-    @inline(__always) func callAsFunction(_ x: S) -> S { x > 0 ? 1 : (x < 0 ? -1 : (x == 0 ? 0 : x)) }
+    @inline(__always) func callAsFunction(_ x: S) -> S {
+      x > 0 ? 1 : (x < 0 ? -1 : (x == 0 ? 0 : x))
+    }
   }
   struct ReLU<S: TensorScalar>: UnaryOperator {
     @inline(__always) func callAsFunction(_ x: S) -> S { x < 0 ? 0 : x }

@@ -2,7 +2,9 @@ extension Tensor {
   /// The element-wise exponential.
   public func exp() -> Tensor {
     let value = mapValues(.exp)
-    return Tensor.record(value, self) { grad, _ in [Tensor.zipValues(.multiply, grad, value, op: "exp")] }
+    return Tensor.record(value, self) { grad, _ in
+      [Tensor.zipValues(.multiply, grad, value, op: "exp")]
+    }
   }
 
   /// The element-wise natural logarithm.

@@ -47,7 +47,8 @@ extension Tensor {
     if rank == 1 { return unsqueezed(at: 0).matmul(other).squeezed(axis: -2) }
     if other.rank == 1 { return matmul(other.unsqueezed(at: 1)).squeezed(axis: -1) }
     precondition(
-      shape[rank - 1] == other.shape[other.rank - 2], "matmul of shapes \(shape) and \(other.shape)")
+      shape[rank - 1] == other.shape[other.rank - 2], "matmul of shapes \(shape) and \(other.shape)"
+    )
     let value = Tensor.productValues(detached, other.detached)
     let (left, right) = (detached, other.detached)
     return Tensor.record(value, self, other) { grad, needs in
@@ -105,7 +106,8 @@ extension Tensor {
       "linear of input \(shape) with weight \(weight.shape)")
     let (inFeatures, outFeatures) = (weight.shape[1], weight.shape[0])
     if let bias {
-      precondition(bias.shape == [outFeatures], "linear bias \(bias.shape) for weight \(weight.shape)")
+      precondition(
+        bias.shape == [outFeatures], "linear bias \(bias.shape) for weight \(weight.shape)")
     }
     let rows = Tensor.elementCount(Array(shape.dropLast()))
     let input = reshapedValues([rows, inFeatures])

@@ -49,7 +49,8 @@ public final class Parameter<Scalar: TensorScalar> {
   /// - Precondition: a new value has the parameter's shape.
   public var value: Tensor<Scalar> {
     get {
-      var tensor = placement.map { Tensor(copying: UnsafeBufferPointer($0.values), shape: shape) }
+      var tensor =
+        placement.map { Tensor(copying: UnsafeBufferPointer($0.values), shape: shape) }
         ?? ownedValue
       tensor.node = GradNode(leafOf: self)
       return tensor

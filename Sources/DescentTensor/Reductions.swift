@@ -171,7 +171,8 @@ extension Tensor {
   public func sum(axes: [Int], keepingDims: Bool = false) -> Tensor {
     let resolved = axes.map(resolvedAxis)
     let kept = reducedValues(.sum, axes: resolved)
-    let outShape = keepingDims ? kept.shape : shape.indices.filter { !resolved.contains($0) }.map { shape[$0] }
+    let outShape =
+      keepingDims ? kept.shape : shape.indices.filter { !resolved.contains($0) }.map { shape[$0] }
     let (inputShape, keptShape) = (shape, kept.shape)
     return Tensor.record(kept.reshapedValues(outShape), self) { grad, _ in
       [grad.reshapedValues(keptShape).expandedValues(to: inputShape)]

@@ -81,7 +81,9 @@ extension Tensor {
         result = result.selected(axis: axis, index: position)
       case .range(let lower, let upper):
         let extent = result.shape[axis]
-        func clamp(_ bound: Int) -> Int { Swift.min(Swift.max(bound < 0 ? bound + extent : bound, 0), extent) }
+        func clamp(_ bound: Int) -> Int {
+          Swift.min(Swift.max(bound < 0 ? bound + extent : bound, 0), extent)
+        }
         let start = clamp(lower ?? 0)
         let end = Swift.max(clamp(upper ?? extent), start)
         result = result.narrowed(axis: axis, range: start..<end)

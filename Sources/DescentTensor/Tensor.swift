@@ -51,7 +51,8 @@ public struct Tensor<Scalar: TensorScalar> {
 
   /// A contiguous tensor of `shape` holding a copy of `elements`.
   init(copying elements: UnsafeBufferPointer<Scalar>, shape: [Int]) {
-    precondition(Tensor.elementCount(shape) == elements.count, "\(elements.count) elements for \(shape)")
+    precondition(
+      Tensor.elementCount(shape) == elements.count, "\(elements.count) elements for \(shape)")
     self.init(
       storage: TensorStorage(copying: elements), shape: shape,
       strides: Tensor.contiguousStrides(shape), offset: 0)

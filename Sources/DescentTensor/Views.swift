@@ -147,7 +147,8 @@ extension Tensor {
       newShape.remove(at: axis)
       newStrides.remove(at: axis)
       return tensor.viewValues(
-        shape: newShape, strides: newStrides, offset: tensor.offset + position * tensor.strides[axis])
+        shape: newShape, strides: newStrides,
+        offset: tensor.offset + position * tensor.strides[axis])
     }
   }
 
@@ -185,7 +186,9 @@ extension Tensor {
       let g = grad.contiguous()
       let (target, source) = (back.storage.base, g.storage.base + g.offset)
       for (slot, index) in indices.enumerated() {
-        for offset in 0..<rowSize { target[index * rowSize + offset] += source[slot * rowSize + offset] }
+        for offset in 0..<rowSize {
+          target[index * rowSize + offset] += source[slot * rowSize + offset]
+        }
       }
       back.node = nil
       return [back]

@@ -22,13 +22,18 @@ public enum BenchReport {
 
   /// The training table: samples per second and test accuracy per optimizer.
   public static func trainingTable(_ rows: [TrainingBenchRow]) -> String {
+    throughputTable(
+      "optimizer", rows.map { ($0.optimizer, $0.samplesPerSecond, $0.testAccuracy, $0.epochs) })
+  }
+
+  /// Rows of a name, samples per second, test accuracy and epochs under `name`.
+  private static func throughputTable(
+    _ name: String, _ rows: [(String, Double, Double, Int)]
+  ) -> String {
     table(
-      header: ["optimizer", "samples/s", "test accuracy", "epochs"],
+      header: [name, "samples/s", "test accuracy", "epochs"],
       lines: rows.map {
-        [
-          $0.optimizer, String(Int($0.samplesPerSecond.rounded())),
-          fixed(100 * $0.testAccuracy, 1) + "%", String($0.epochs),
-        ]
+        [$0.0, String(Int($0.1.rounded())), fixed(100 * $0.2, 1) + "%", String($0.3)]
       })
   }
 
@@ -47,14 +52,8 @@ public enum BenchReport {
 
   /// The workload rows: samples/s and test accuracy.
   public static func workloadTable(_ rows: [WorkloadRow]) -> String {
-    table(
-      header: ["model", "samples/s", "test accuracy", "epochs"],
-      lines: rows.map {
-        [
-          $0.model, String(Int($0.samplesPerSecond.rounded())),
-          fixed(100 * $0.testAccuracy, 1) + "%", String($0.epochs),
-        ]
-      })
+    throughputTable(
+      "model", rows.map { ($0.model, $0.samplesPerSecond, $0.testAccuracy, $0.epochs) })
   }
 
   /// `value` with `digits` decimals.

@@ -112,3 +112,16 @@ struct AutogradTests {
     #expect(x.grad?.shape == [0, 3])
   }
 }
+
+@Suite("requires_grad_")
+struct RequiresGradInPlaceTests {
+  @Test func marksAndUnmarksInPlace() {
+    var x = Tensor<Double>([1, 2, 3])
+    x.requiresGrad_()
+    #expect(x.requiresGrad)
+    (x * x).sum().backward()
+    #expect(x.grad?.scalars == [2, 4, 6])
+    x.requiresGrad_(false)
+    #expect(!x.requiresGrad && x.grad == nil)
+  }
+}

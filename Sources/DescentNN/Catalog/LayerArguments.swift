@@ -65,8 +65,7 @@ public struct LayerArguments: Sendable {
 
   /// An argument PyTorch takes as an int or a tuple (`kernel_size=3` or `(3, 2)`), as `count`
   /// integers, or `fallback` when absent.
-  public func integers(_ name: String, count: Int, default fallback: [Int]? = nil) throws -> [Int]
-  {
+  public func integers(_ name: String, count: Int, default fallback: [Int]? = nil) throws -> [Int] {
     switch values[name] {
     case .integer(let value): return Array(repeating: value, count: count)
     case .integers(let list) where list.count == count: return list

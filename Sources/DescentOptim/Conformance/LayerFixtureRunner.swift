@@ -46,7 +46,8 @@ struct FixtureTensor: Decodable {
       count = product
     }
     guard count == data.count else {
-      throw ConformanceError.invalidField(field, "shape \(shape) does not hold \(data.count) values")
+      throw ConformanceError.invalidField(
+        field, "shape \(shape) does not hold \(data.count) values")
     }
     return Tensor(shape: shape, scalars: data.map { Scalar($0) })
   }
@@ -103,7 +104,8 @@ public struct LayerFixtureRunner: FixtureRunner {
     }
     let inputs = try fixture.inputs.enumerated().map { index, input -> Tensor<Double> in
       let tensor: Tensor<Double> = try input.tensor("inputs[\(index)]")
-      let differentiable = fixture.gradInputs.indices.contains(index)
+      let differentiable =
+        fixture.gradInputs.indices.contains(index)
         && fixture.gradInputs[index] != nil
       return differentiable ? tensor.requiringGrad() : tensor
     }
@@ -142,19 +144,8 @@ public struct LayerFixtureRunner: FixtureRunner {
       let gradient = parameter.grad ?? Tensor(zeros: parameter.shape)
       tally.compare(gradient.scalars, expected.data, "grad_params.\(name)")
     }
-    if let after = fixture.stateDictAfter {
-      let state = Dictionary(uniqueKeysWithValues: module.stateDict().map { ($0.name, $0.tensor) })
-      for (name, expected) in after.sorted(by: { $0.key < $1.key }) {
-        guard let tensor = state[name] else {
-          tally.fail("state_dict_after: no entry '\(name)'")
-          continue
-        }
-        tally.compare(tensor.scalars, expected.data, "state_dict_after.\(name)")
-      }
-    }
-    if let repr = fixture.repr, "\(module)" != repr {
-      tally.fail("printed form \"\(module)\", expected \"\(repr)\"")
-    }
+    tally.compareState(
+      of: module, with: fixture.stateDictAfter ?? [:], printed: fixture.repr, "state_dict_after")
     return tally.result(name: fixture.name, kind: kind)
   }
 
@@ -193,5 +184,26 @@ public struct LayerFixtureRunner: FixtureRunner {
       throw ConformanceError.invalidField("call_kwargs.attn_mask", "does not fit the inputs")
     }
     return attention.forward(query: inputs[0], key: inputs[1], value: inputs[2], attnMask: mask)
+  }
+}
+
+extension DeviationTally {
+  /// Compares `module`'s state dict with `expected` entry by entry (`field` names them in a
+  /// failure), and its printed form with `printed` when given.
+  mutating func compareState(
+    of module: any Module<Double>, with expected: [String: FixtureTensor], printed: String?,
+    _ field: String
+  ) {
+    let state = Dictionary(uniqueKeysWithValues: module.stateDict().map { ($0.name, $0.tensor) })
+    for (name, values) in expected.sorted(by: { $0.key < $1.key }) {
+      guard let tensor = state[name] else {
+        fail("\(field): no entry '\(name)'")
+        continue
+      }
+      compare(tensor.scalars, values.data, "\(field).\(name)")
+    }
+    if let printed, "\(module)" != printed {
+      fail("printed form \"\(module)\", expected \"\(printed)\"")
+    }
   }
 }

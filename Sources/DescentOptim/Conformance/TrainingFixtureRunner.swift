@@ -108,17 +108,8 @@ public struct TrainingFixtureRunner: FixtureRunner {
       loss.backward()
       optimizer.step()
     }
-    let state = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.name, $0.tensor) })
-    for (name, expected) in fixture.finalStateDict.sorted(by: { $0.key < $1.key }) {
-      guard let tensor = state[name] else {
-        tally.fail("final_state_dict: no entry '\(name)'")
-        continue
-      }
-      tally.compare(tensor.scalars, expected.data, "final_state_dict.\(name)")
-    }
-    if let repr = fixture.repr, "\(model)" != repr {
-      tally.fail("printed form \"\(model)\", expected \"\(repr)\"")
-    }
+    tally.compareState(
+      of: model, with: fixture.finalStateDict, printed: fixture.repr, "final_state_dict")
     return tally.result(name: fixture.name, kind: kind)
   }
 
