@@ -23,8 +23,10 @@ func allocations(_ body: () throws -> Void) rethrows -> Int {
 
 var failures: [String] = []
 
-/// The most small allocations a warm training step of a two-layer MLP may make (see below).
-let trainingStepBookkeepingLimit = 200
+/// The most small allocations a warm training step of a two-layer MLP may make: about 185 today
+/// (about 205 with the parameters in an arena, whose members' values are copied out for the
+/// forward pass), with room for noise but not for an allocation per element or per row.
+let trainingStepBookkeepingLimit = 240
 
 /// Prints `what` with its count, and records it as a failure when the count exceeds `limit`.
 @MainActor func report(_ what: String, _ count: Int, limit: Int = 0) {
