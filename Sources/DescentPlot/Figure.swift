@@ -23,6 +23,10 @@ public struct Figure: Sendable, Equatable {
   public var panels: [Panel]
   /// Optional text centred above all panels.
   public var title: String?
+  /// Lines of small text below all panels, left-aligned: what a reader needs to know about the
+  /// figure that its legend cannot say (where settings came from, what a marker means). Each line
+  /// is cut with an ellipsis when wider than the figure.
+  public var footnotes: [String] = []
   /// Canvas colour behind everything.
   public var background: Color = .white
 

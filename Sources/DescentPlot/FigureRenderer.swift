@@ -1,4 +1,5 @@
-/// Draws a whole figure: background, optional figure title, then each panel in its grid cell.
+/// Draws a whole figure: background, optional figure title and footnotes, then each panel in its
+/// grid cell.
 struct FigureRenderer {
   let figure: Figure
   let canvas: Canvas
@@ -16,8 +17,20 @@ struct FigureRenderer {
         canvas.fitted(title, maxWidth: width - 2 * Theme.cellPadding), x: width / 2,
         y: Theme.cellPadding, anchorX: 0.5, anchorY: 0, color: Theme.text)
     }
+    let notes = figure.footnotes.filter { !$0.isEmpty }
+    var bottom = 0.0
+    if !notes.isEmpty {
+      canvas.font(size: Theme.footnoteFontSize)
+      let line = canvas.lineHeight() * 1.2
+      bottom = Theme.cellPadding + line * Double(notes.count)
+      for (index, note) in notes.enumerated() {
+        canvas.text(
+          canvas.fitted(note, maxWidth: width - 2 * Theme.cellPadding), x: Theme.cellPadding,
+          y: height - bottom + line * Double(index), anchorX: 0, anchorY: 0, color: Theme.text)
+      }
+    }
     let cellWidth = width / Double(figure.columns)
-    let cellHeight = (height - top) / Double(figure.rows)
+    let cellHeight = (height - top - bottom) / Double(figure.rows)
     for row in 0..<figure.rows {
       for column in 0..<figure.columns {
         let cell = Rect(

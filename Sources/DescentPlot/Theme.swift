@@ -5,6 +5,7 @@ enum Theme {
   static let titleFontSize = 15.0
   static let figureTitleFontSize = 17.0
   static let legendFontSize = 12.0
+  static let footnoteFontSize = 12.0
   static let tickLength = 5.0
   static let cellPadding = 10.0
   static let gap = 6.0

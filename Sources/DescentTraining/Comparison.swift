@@ -87,7 +87,21 @@ public struct OptimizerComparison {
     self.seed = seed
   }
 
-  /// A learning rate with which `recipe` trains the digits MLP well in about ten epochs.
+  /// Where ``defaultLR(for:)``'s rates come from, in a sentence for figures and help.
+  ///
+  /// They were picked by hand, with no recorded tuning. Checked afterwards with a sweep of each
+  /// rate times 1/4, 1/2, 1, 2 and 4 (10 epochs, batch 32, seed 0): every optimizer ended with a
+  /// lower training loss at twice and at four times its rate (test accuracy moved by -1.4 to
+  /// +1.7 points there), so they are moderate, untuned choices. One line per element.
+  public static let defaultLRProvenance = [
+    "picked by hand, not tuned.",
+    "A sweep of 1/4x to 4x each rate (10 epochs, batch 32, seed 0) gives every one a lower "
+      + "training loss at 2x and 4x: this compares these rates, not tuned optimizers.",
+    "Set your own with --optimizers sgd=0.4,adam=0.01,...",
+  ]
+
+  /// A learning rate with which `recipe` trains the digits MLP well in about ten epochs (see
+  /// ``defaultLRProvenance``).
   public static func defaultLR(for recipe: OptimizerRecipe) -> Double {
     let table: [String: Double] = [
       "SGD": 0.2, "Momentum": 0.03, "Nesterov": 0.03, "AdaGrad": 0.1, "Adadelta": 2,

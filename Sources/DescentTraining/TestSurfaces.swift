@@ -68,6 +68,16 @@ public enum TestSurface: String, Sendable, CaseIterable {
     (x * x + y - 11, x + y * y - 7)
   }
 
+  /// The ratio of the largest to the smallest curvature (Hessian eigenvalue) at the minimum, for
+  /// the quadratic, whose curvature is the same everywhere (25: 1 along x, 25 along y); `nil` for
+  /// the others, whose curvature changes from place to place.
+  public var conditionNumber: Double? {
+    switch self {
+    case .quadratic: return 25
+    default: return nil
+    }
+  }
+
   /// The global minima (all of value 0).
   public var minima: [PlanePoint] {
     switch self {

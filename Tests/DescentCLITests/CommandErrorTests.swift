@@ -37,10 +37,10 @@ struct CommandErrorTests {
     #expect(throws: CommandError.self) { try ScheduleCommand.parse(["gamma"]) }
     #expect(throws: CommandError.self) { try ScheduleCommand.parse(["=3"]) }
     #expect(throws: (any Error).self) {
-      try EWMACommand.curves(of: [1, 2, 3], betas: [.nan], biasCorrected: false)
+      try EWMACommand.curves(of: [1, 2, 3], betas: [.nan], conventions: [.firstValue])
     }
     #expect(throws: (any Error).self) {
-      try EWMACommand.curves(of: [1, 2, 3], betas: [1], biasCorrected: false)
+      try EWMACommand.curves(of: [1, 2, 3], betas: [1], conventions: [.firstValue])
     }
     let unknown = CommandError.unknownName(kind: "function", name: "x", choices: ["a", "b"])
     #expect(unknown.description == "unknown function 'x'; choose from a, b")

@@ -11,19 +11,23 @@ struct CommandFigureTests {
   /// The seed's EWMA figure: two panels, the data and the data with its average.
   @Test func ewmaFigure() throws {
     let data = EWMACommand.samples(50, seed: 0)
-    let curves = try EWMACommand.curves(of: data, betas: [0.9, 0.98], biasCorrected: true)
+    let curves = try EWMACommand.curves(
+      of: data, betas: [0.9, 0.98], conventions: [.firstValue, .biasCorrected])
     #expect(curves.map(\.label).count == 4)
     let figure = EWMACommand.figure(data: data, curves: curves)
-    #expect(figure.panels.map(\.title) == ["original data", "ewma"])
-    #expect(legendLabels(figure.panels[1]).first == "original_data")
+    #expect(
+      figure.panels.map(\.title) == [
+        "daily temperature and its moving averages", "the first 50 days: a zero start lags",
+      ])
+    #expect(legendLabels(figure.panels[1]).first == "temperature")
     try expectValidFiles(figure, named: "ewma", in: figureFolder("ewma"))
   }
 
   /// The default EWMA curve is the seed's recurrence: v0 = x0, v = 0.9 v + 0.1 x.
   @Test func ewmaCurveIsTheRecurrence() throws {
     let data = EWMACommand.samples(20, seed: 4)
-    let curve = try EWMACommand.curves(of: data, betas: [0.9], biasCorrected: false)
-    #expect(curve.map(\.label) == ["ewma_curve"])
+    let curve = try EWMACommand.curves(of: data, betas: [0.9], conventions: [.firstValue])
+    #expect(curve.map(\.label) == ["first-value start, β 0.9"])
     var v = data[0]
     for (x, value) in zip(data, curve[0].values).dropFirst() {
       v = 0.9 * v + 0.1 * x

@@ -278,7 +278,8 @@ struct HostileInputTests {
   /// thousand points per series.
   @Test func longSeriesAreThinned() throws {
     let data = EWMACommand.samples(1_000_000, seed: 1)
-    let curves = try EWMACommand.curves(of: data, betas: [0.9], biasCorrected: true)
+    let curves = try EWMACommand.curves(
+      of: data, betas: [0.9], conventions: [.firstValue, .biasCorrected])
     let figure = EWMACommand.figure(data: data, curves: curves)
     for panel in figure.panels {
       for series in panel.series {

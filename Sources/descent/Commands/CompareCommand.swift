@@ -65,7 +65,8 @@ struct CompareCommand: ParsableCommand {
       runs.append(run)
     }
     print(Self.table(runs))
-    try destination.write(Self.figure(runs, batchSize: batchSize))
+    try destination.write(
+      Self.figure(runs, batchSize: batchSize, chosenLR: Self.chosenLabels(lineUp)))
   }
 
   /// How much of the whole comparison is done.
@@ -100,8 +101,39 @@ struct CompareCommand: ParsableCommand {
     return lines.joined(separator: "\n")
   }
 
-  /// Two panels: training loss per epoch (log scale) and test accuracy per epoch.
-  static func figure(_ runs: [ComparisonRun], batchSize: Int) -> Figure {
+  /// The labels of the optimizers whose learning rate was given with `--optimizers name=lr`.
+  static func chosenLabels(_ lineUp: OptimizerListOption) -> Set<String> {
+    let recipes = (try? lineUp.recipes()) ?? []
+    return Set(recipes.filter { $0.lr != nil }.map(\.label))
+  }
+
+  /// Footnotes saying where each learning rate came from: the comparison's own defaults (see
+  /// ``OptimizerComparison/defaultLR(for:)``) or the command line (`chosenLR` labels).
+  static func learningRateNotes(_ runs: [ComparisonRun], chosenLR: Set<String>) -> [String] {
+    let defaulted = runs.filter { !chosenLR.contains($0.recipe.label) }
+    let given = runs.filter { chosenLR.contains($0.recipe.label) }
+    var notes: [String] = []
+    if !defaulted.isEmpty {
+      let names = defaulted.map(\.recipe.label).joined(separator: ", ")
+      let provenance = OptimizerComparison.defaultLRProvenance
+      notes.append(
+        "Learning rates of \(names): Descent's defaults for this comparison, "
+          + (provenance.first ?? ""))
+      notes += provenance.dropFirst()
+    }
+    if !given.isEmpty {
+      notes.append(
+        "Given on the command line (--optimizers name=lr): "
+          + given.map(\.recipe.legendText).joined(separator: ", ") + ".")
+    }
+    return notes
+  }
+
+  /// Two panels: training loss per epoch (log scale) and test accuracy per epoch; footnotes say
+  /// why each learning rate was chosen (`chosenLR`: labels whose rate the user gave).
+  static func figure(_ runs: [ComparisonRun], batchSize: Int, chosenLR: Set<String> = [])
+    -> Figure
+  {
     var loss = Panel(title: "training loss", xLabel: "epoch", yLabel: "cross-entropy")
     loss.yScale = .log
     loss.legend = .hidden
@@ -116,9 +148,10 @@ struct CompareCommand: ParsableCommand {
         x: epochs, y: run.epochs.map { 100 * $0.test.accuracy }, label: run.recipe.legendText,
         color: colour)
     }
-    var figure = Figure(width: 1200, height: 480, rows: 1, columns: 2)
+    var figure = Figure(width: 1200, height: 530, rows: 1, columns: 2)
     figure.title =
       "Digits MLP, batch \(batchSize): the same weights and batches for every optimizer"
+    figure.footnotes = Self.learningRateNotes(runs, chosenLR: chosenLR)
     figure[0, 0] = loss
     figure[0, 1] = accuracy
     return figure

@@ -20,10 +20,11 @@ struct PathsCommand: ParsableCommand {
   @Option(
     parsing: .unconditional,
     help: """
-      Number of steps, at most \(Self.maximumSteps) (the figure draws at most \
-      \(PlotThinning.maximumPoints) evenly spaced points of each path; the table uses them all).
+      Number of steps, at most \(Self.maximumSteps) (default 500; 30 for the quadratic's lesson; \
+      the figure draws at most \(PlotThinning.maximumPoints) evenly spaced points of each path, \
+      the table uses them all).
       """)
-  var steps = 500
+  var steps: Int?
 
   @Option(
     parsing: .unconditional,
@@ -37,7 +38,7 @@ struct PathsCommand: ParsableCommand {
   static let maximumSteps = 100_000
 
   func validate() throws {
-    guard (0...Self.maximumSteps).contains(steps) else {
+    if let steps, !(0...Self.maximumSteps).contains(steps) {
       throw ValidationError("--steps must be in 0...\(Self.maximumSteps), got \(steps)")
     }
   }
@@ -45,11 +46,15 @@ struct PathsCommand: ParsableCommand {
   func run() throws {
     let destination = try OutputPath(output)
     let surface = try Self.surface(function)
-    let recipes = try lineUp.recipes()
+    // Told only the function, show its lesson: the optimizers, rates and steps that teach it.
+    let lesson = PathLesson.defaults(for: surface)
+    let recipes = lineUp.optimizers == nil ? lesson.recipes : try lineUp.recipes()
+    let steps = self.steps ?? (lineUp.optimizers == nil ? lesson.steps : 500)
     let from = try start.map(Self.point) ?? surface.defaultStart
     let paths = try Self.paths(on: surface, recipes: recipes, from: from, steps: steps)
     print(Self.table(paths, on: surface))
-    try destination.write(try Self.figure(paths, on: surface, steps: steps))
+    let notes = lineUp.optimizers == nil ? lesson.notes : []
+    try destination.write(try Self.figure(paths, on: surface, steps: steps, notes: notes))
   }
 
   /// The surface named `name` (any case).
@@ -100,10 +105,31 @@ struct PathsCommand: ParsableCommand {
     return lines.joined(separator: "\n")
   }
 
-  /// The contour plot with every path, its end, the start and the minima.
-  static func figure(_ paths: [OptimizerPath], on surface: TestSurface, steps: Int) throws
-    -> Figure
-  {
+  /// Paths of at most this many steps have a dot at every step.
+  static let markedStepLimit = 150
+
+  /// The title: the function, its condition number when it has one, and the steps.
+  static func title(_ surface: TestSurface, steps: Int) -> String {
+    var title = surface.rawValue
+    if surface == .quadratic { title += " (x² + 25y²)/2" }
+    if let kappa = surface.conditionNumber {
+      title += ", condition number κ = \(formatNumber(kappa))"
+    }
+    return title + ": \(steps) steps"
+  }
+
+  /// `25`, `0.5`: the shortest text of a number.
+  static func formatNumber(_ value: Double) -> String {
+    var text = String(value)
+    if text.hasSuffix(".0") { text.removeLast(2) }
+    return text
+  }
+
+  /// The contour plot with every path, its end, the start and the minima; `notes` go below it.
+  /// Paths of at most ``markedStepLimit`` steps have a dot at every step.
+  static func figure(
+    _ paths: [OptimizerPath], on surface: TestSurface, steps: Int, notes: [String] = []
+  ) throws -> Figure {
     let region = Self.region(surface, including: paths.first?.points.first)
     let columns = 240
     let xs = (0...columns).map {
@@ -116,8 +142,7 @@ struct PathsCommand: ParsableCommand {
     }
     let zs = ys.map { y in xs.map { x in surface.value(x, y) } }
     let top = zs.joined().filter(\.isFinite).max() ?? 1
-    var panel = Panel(
-      title: "\(surface.rawValue): \(steps) steps", xLabel: "x", yLabel: "y")
+    var panel = Panel(title: Self.title(surface, steps: steps), xLabel: "x", yLabel: "y")
     panel.xLimits = region.x
     panel.yLimits = region.y
     panel.legend = .outsideRight
@@ -125,15 +150,24 @@ struct PathsCommand: ParsableCommand {
     panel.contour(
       x: xs, y: ys, z: zs,
       levels: try logSpacedLevels(min: max(top * 1e-7, 1e-3), max: top, count: 18), opacity: 0.55)
+    let marksSteps = paths.allSatisfy { $0.points.count - 1 <= Self.markedStepLimit }
+    var ends: [(PlanePoint, Color)] = []
     for (index, path) in paths.enumerated() {
       let colour = Color.tab10[index % Color.tab10.count]
       let finite = Self.drawable(path.points, in: region)
       panel.line(
         x: finite.map(\.x), y: finite.map(\.y), label: path.recipe.legendText, color: colour,
         width: 2)
-      if let end = finite.last, region.x.contains(end.x), region.y.contains(end.y) {
-        panel.marker(x: end.x, y: end.y, shape: .cross, color: colour, size: 11)
+      if marksSteps {
+        panel.scatter(x: finite.map(\.x), y: finite.map(\.y), color: colour, size: 6)
       }
+      if let end = finite.last, region.x.contains(end.x), region.y.contains(end.y) {
+        ends.append((end, colour))
+      }
+    }
+    // Ends last and large, so that paths drawn later do not hide where earlier ones stopped.
+    for (end, colour) in ends {
+      panel.marker(x: end.x, y: end.y, shape: .cross, color: colour, size: 20)
     }
     if let start = paths.first?.points.first {
       panel.marker(x: start.x, y: start.y, shape: .circle, label: "start", color: .black, size: 11)
@@ -141,8 +175,13 @@ struct PathsCommand: ParsableCommand {
     panel.marker(
       x: surface.minima.map(\.x), y: surface.minima.map(\.y), shape: .star, label: "minimum",
       color: .gold, size: 18)
-    var figure = Figure(width: 1000, height: 700)
+    var figure = Figure(width: 1000, height: 700 + 18 * notes.count)
     figure[0, 0] = panel
+    figure.footnotes =
+      notes + [
+        (marksSteps ? "Dots mark each step; " : "") + (marksSteps ? "a" : "A")
+          + " large × marks where each path ends."
+      ]
     return figure
   }
 

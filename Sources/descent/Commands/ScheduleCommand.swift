@@ -57,13 +57,17 @@ struct ScheduleCommand: ParsableCommand {
     }
     let trace = try ScheduleTrace(name, epochs: epochs, lr: lr, options: try Self.parse(options))
     let shown = trace.options.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.text($0.value))" }
-    print("\(trace.scheduler)(\(shown.joined(separator: ", "))), lr \(lr)")
-    for epoch in Self.sampleEpochs(epochs) {
-      var line = String(format: "epoch %5d  lr %.6g", epoch, trace.learningRates[epoch])
-      if let momenta = trace.momenta { line += String(format: "  momentum %.4g", momenta[epoch]) }
+    print("\(trace.scheduler)(\(shown.joined(separator: ", "))) on SGD(lr=\(lr), momentum=0.9)")
+    print("lr " + trace.curveDescription(optimizerLR: lr).joined(separator: ", "))
+    let rates = trace.ratesByEpoch
+    for epoch in Set(Self.sampleEpochs(epochs).map { max(1, $0) }).sorted() {
+      var line = String(format: "epoch %5d  lr %.6g", epoch, rates[epoch - 1])
+      if let momenta = trace.momentaByEpoch {
+        line += String(format: "  momentum %.4g", momenta[epoch - 1])
+      }
       print(line)
     }
-    try destination.write(Self.figure(trace))
+    try destination.write(Self.figure(trace, optimizerLR: lr))
   }
 
   /// About ten evenly spread epochs, first and last included, for the printed summary.
@@ -120,27 +124,40 @@ struct ScheduleCommand: ParsableCommand {
     }
   }
 
-  /// The learning rate per epoch, and the momentum below it when the schedule cycles it; each
-  /// thinned to at most ``PlotThinning/maximumPoints`` points (its envelope).
-  static func figure(_ trace: ScheduleTrace) -> Figure {
+  /// The learning rate each epoch trains with (epochs 1...N), and the momentum below it when the
+  /// schedule cycles it; each
+  /// thinned to at most ``PlotThinning/maximumPoints`` points (its envelope). Footnotes give the
+  /// scheduler's options and the curve in words (see ``ScheduleTrace/curveDescription(optimizerLR:)``;
+  /// `optimizerLR` defaults to the curve's first value).
+  static func figure(_ trace: ScheduleTrace, optimizerLR: Double? = nil) -> Figure {
     func curve(_ values: [Double]) -> (x: [Double], y: [Double]) {
       let kept = PlotThinning.envelope(values)
-      return (kept.map(Double.init), kept.map { values[$0] })
+      return (kept.map { Double($0 + 1) }, kept.map { values[$0] })
     }
-    let rates = curve(trace.learningRates)
+    let rates = curve(trace.ratesByEpoch)
     var rate = Panel(title: "\(trace.scheduler): learning rate", xLabel: "epoch", yLabel: "lr")
     rate.line(x: rates.x, y: rates.y, color: .blue)
-    guard let momenta = trace.momenta else {
-      var figure = Figure(width: 800, height: 450)
+    let shown = trace.options.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.text($0.value))" }
+    let words = trace.curveDescription(optimizerLR: optimizerLR ?? trace.learningRates.first ?? 0)
+    let footnotes = [
+      "\(trace.scheduler)(\(shown.joined(separator: ", "))); each epoch trains with the lr drawn "
+        + "at it (the scheduler steps after each epoch).",
+      "lr " + words.prefix(1).joined(),
+      words.dropFirst().joined(separator: ", "),
+    ]
+    guard let momenta = trace.momentaByEpoch else {
+      var figure = Figure(width: 800, height: 520)
       figure[0, 0] = rate
+      figure.footnotes = footnotes
       return figure
     }
     var momentum = Panel(title: "momentum", xLabel: "epoch", yLabel: "momentum")
     let cycled = curve(momenta)
     momentum.line(x: cycled.x, y: cycled.y, color: .orange)
-    var figure = Figure(width: 800, height: 760, rows: 2, columns: 1)
+    var figure = Figure(width: 800, height: 830, rows: 2, columns: 1)
     figure[0, 0] = rate
     figure[1, 0] = momentum
+    figure.footnotes = footnotes
     return figure
   }
 }

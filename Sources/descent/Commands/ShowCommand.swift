@@ -2,16 +2,17 @@ import ArgumentParser
 import DescentNN
 import DescentOptim
 
-/// `descent show`: prints an optimizer as PyTorch prints it.
+/// `descent show`: prints an optimizer as PyTorch prints it, then its update rule.
 struct ShowCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "show",
-    abstract: "Print an optimizer's description in PyTorch's layout.",
+    abstract: "Print an optimizer's description in PyTorch's layout and its update rule.",
     discussion: """
       Hyperparameters follow the name as --name value (kebab or snake case), e.g.
         descent show SGD --lr 0.001 --momentum 0.9
         descent show Adam --lr 0.01 --betas 0.9,0.999 --eps 1e-8
-      The optimizer acts on a Linear(5, 1), as in the seed's first example.
+      The optimizer acts on a Linear(5, 1), as in the seed's first example. The update rule is \
+      written in plain text as PyTorch's documentation writes it.
       """)
 
   @Argument(help: "The optimizer: SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta, ... (any case).")
@@ -21,11 +22,23 @@ struct ShowCommand: ParsableCommand {
   var hyperparameters: [String] = []
 
   func run() throws {
+    print(try Self.text(optimizer, hyperparameters: hyperparameters))
+  }
+
+  /// What `descent show NAME HYPERPARAMETERS...` prints: the optimizer in PyTorch's layout, a
+  /// blank line, then its update rule.
+  ///
+  /// - Throws: `ValidationError` for an unknown name, ``OptimizerError`` for a bad hyperparameter.
+  static func text(_ optimizer: String, hyperparameters: [String] = []) throws -> String {
     let name = try optimizerClassName(optimizer)
     let options = try OptimizerOptions(parsing: hyperparameters)
     let model = Linear<Float>(5, 1)
     let built = try OptimizerCatalog.make(
       name, parameters: model.parameters(), options: options.values)
-    print(built)
+    var text = "\(built)"
+    if let rule = UpdateRules.rule(for: name) {
+      text += "\n\nUpdate rule (\(name)):\n" + rule
+    }
+    return text
   }
 }
