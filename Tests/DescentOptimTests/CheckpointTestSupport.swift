@@ -53,8 +53,9 @@ let everyOptimizer: [OptimizerCase] = [
   OptimizerCase(description: "Adafactor") { try Adafactor($0, weightDecay: 0.01) },
 ]
 
-/// Every optimizer the catalog builds by name (what the command line offers), with its defaults.
-let everyCatalogOptimizer: [OptimizerCase] = OptimizerCatalog.names.map { name in
+/// Every optimizer the catalog builds by name (what the command line offers), with its defaults
+/// (but Muon, which cannot take the net's biases).
+let everyCatalogOptimizer: [OptimizerCase] = anyShapeOptimizerNames.map { name in
   OptimizerCase(description: "catalog \(name)") { parameters in
     let optimizer = try OptimizerCatalog.make(
       name, groups: [ParameterGroup(parameters)], options: [:])

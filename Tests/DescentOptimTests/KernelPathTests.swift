@@ -5,12 +5,12 @@ import Testing
 /// The SIMD path must give exactly what the scalar reference path gives: same formula, same
 /// arithmetic order, lanes plus a scalar tail.
 @Suite struct KernelPathTests {
-  @Test(arguments: OptimizerCatalog.names)
+  @Test(arguments: anyShapeOptimizerNames)
   func vectorizedMatchesScalarReferenceInFloat(_ name: String) throws {
     try compare(name, as: Float.self)
   }
 
-  @Test(arguments: OptimizerCatalog.names)
+  @Test(arguments: anyShapeOptimizerNames)
   func vectorizedMatchesScalarReferenceInDouble(_ name: String) throws {
     try compare(name, as: Double.self)
   }

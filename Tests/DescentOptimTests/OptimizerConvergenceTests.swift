@@ -24,11 +24,14 @@ import Testing
     Setting(name: "RAdam", options: ["lr": 0.01], steps: 10_000),
     Setting(name: "ASGD", options: ["lr": 0.001], steps: 10_000),
     Setting(name: "Rprop", options: ["lr": 0.01], steps: 10_000),
+    Setting(name: "Lion", options: ["lr": 0.002], steps: 10_000),
+    Setting(name: "AdamWScheduleFree", options: ["lr": 0.01], steps: 10_000),
+    Setting(name: "SGDScheduleFree", options: ["lr": 0.0015, "r": 1], steps: 10_000),
   ]
 
-  /// Adafactor and LBFGS converge in their own suites (Adafactor's relative step wants its own
-  /// learning rate per function; LBFGS steps with a closure).
-  static let coveredElsewhere: Set = ["Adafactor", "LBFGS"]
+  /// Adafactor, LBFGS and Muon converge in their own suites (Adafactor's relative step wants its
+  /// own learning rate per function; LBFGS steps with a closure; Muon takes matrices only).
+  static let coveredElsewhere: Set = ["Adafactor", "LBFGS", "Muon"]
 
   @Test func everyOptimizerIsCovered() {
     let covered = Set(Self.settings.map(\.name)).union(Self.coveredElsewhere)

@@ -86,7 +86,10 @@ func hyperparameterOptions(_ options: [String: JSONValue]) -> [String: Hyperpara
     #expect(adam.description.contains("    eps: 1e-08\n"))
   }
 
-  @Test(arguments: optimizerFixtures)
+  /// Schedule-free reprs hold the group's bookkeeping after the fixture's steps, and Muon prints
+  /// Descent's `nsFloat32` as well: ScheduleFreeTests and MuonTests check those.
+  @Test(
+    arguments: optimizerFixtures.filter { !$0.contains("schedulefree") && !$0.contains("muon") })
   func descriptionMatchesFixtureRepr(_ name: String) throws {
     let data = try Data(contentsOf: fixtureURL(name))
     let fixture = try JSONDecoder().decode(ReprFixture.self, from: data)

@@ -87,8 +87,8 @@ import Testing
     ) {
       _ = try Adam([ParameterGroup(parameters, ["amsgrad": 1])])
     }
-    #expect(throws: OptimizerError.unknownOptimizer("Lion")) {
-      _ = try OptimizerCatalog.make("Lion", groups: [ParameterGroup(parameters)], options: [:])
+    #expect(throws: OptimizerError.unknownOptimizer("Bogus")) {
+      _ = try OptimizerCatalog.make("Bogus", groups: [ParameterGroup(parameters)], options: [:])
     }
   }
 }

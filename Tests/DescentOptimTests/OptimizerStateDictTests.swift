@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 @Suite struct OptimizerStateDictTests {
-  @Test(arguments: OptimizerCatalog.names)
+  @Test(arguments: anyShapeOptimizerNames)
   func fiveStepsSavedLoadedAndFiveMoreEqualTenStraight(_ name: String) throws {
     let shapes = [[3, 4], [5]]
     let straight = makeParameters(shapes, as: Float.self)

@@ -16,7 +16,15 @@ let richOptions: [String: [String: HyperparameterValue]] = [
   "RAdam": ["lr": 0.01, "weightDecay": 0.1],
   "ASGD": ["lr": 0.01, "t0": 3, "weightDecay": 0.01],
   "Rprop": ["lr": 0.01, "etas": .pair(0.4, 1.3)],
+  "Lion": ["lr": 0.01, "weightDecay": 0.1],
+  "AdamWScheduleFree": ["lr": 0.01, "warmupSteps": 3, "weightDecay": 0.01, "r": 0.5],
+  "SGDScheduleFree": ["lr": 0.1, "warmupSteps": 2, "weightDecay": 0.01],
+  "Muon": ["lr": 0.02, "adjustLrFn": .text("match_rms_adamw")],
 ]
+
+/// The catalog's optimizers that take parameters of any shape, for the tests that run every
+/// optimizer on vectors (Muon takes matrices only; MuonTests covers it).
+let anyShapeOptimizerNames = OptimizerCatalog.names.filter { $0 != "Muon" }
 
 /// A deterministic, varied gradient value for element `index` at `step`.
 func syntheticGradient(_ index: Int, step: Int, parameter: Int) -> Double {

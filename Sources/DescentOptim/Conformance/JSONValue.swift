@@ -44,14 +44,16 @@ public enum JSONValue: Decodable, Equatable, Sendable {
     return numbers.count == values.count ? numbers : nil
   }
 
-  /// The value as a hyperparameter: a number, a flag, or a pair; `nil` otherwise.
+  /// The value as a hyperparameter: a number, a flag, a pair, a list of numbers or a word;
+  /// `nil` otherwise.
   public var hyperparameter: HyperparameterValue? {
     switch self {
     case .number(let value): return .number(value)
     case .bool(let value): return .flag(value)
+    case .string(let value): return .text(value)
     case .array:
-      guard let pair = numbers, pair.count == 2 else { return nil }
-      return .pair(pair[0], pair[1])
+      guard let values = numbers else { return nil }
+      return values.count == 2 ? .pair(values[0], values[1]) : .list(values)
     default: return nil
     }
   }

@@ -6,7 +6,7 @@ public enum OptimizerCatalog {
   /// The PyTorch class names that can be built.
   public static let names = [
     "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD",
-    "Rprop", "Adafactor", "LBFGS",
+    "Rprop", "Adafactor", "LBFGS", "Lion", "AdamWScheduleFree", "SGDScheduleFree", "Muon",
   ]
 
   /// `weight_decay` → `weightDecay`: PyTorch's option name in camelCase.
@@ -55,6 +55,14 @@ public enum OptimizerCatalog {
     case "Rprop": return try build(RpropUpdate<Scalar>.self)
     case "Adafactor":
       return try Adafactor(groups: groups, defaults: settings(AdafactorUpdate<Scalar>.self))
+    case "Lion": return try build(LionUpdate<Scalar>.self)
+    case "AdamWScheduleFree":
+      return try ScheduleFreeOptimizer<AdamWScheduleFreeUpdate<Scalar>>(
+        groups: groups, defaults: settings(AdamWScheduleFreeUpdate<Scalar>.self), name: name)
+    case "SGDScheduleFree":
+      return try ScheduleFreeOptimizer<SGDScheduleFreeUpdate<Scalar>>(
+        groups: groups, defaults: settings(SGDScheduleFreeUpdate<Scalar>.self), name: name)
+    case "Muon": return try build(MuonUpdate<Scalar>.self)
     case "LBFGS":
       return try LBFGS(groups, hyperparameters: LBFGSHyperparameters(options: options))
     default: throw OptimizerError.unknownOptimizer(name)

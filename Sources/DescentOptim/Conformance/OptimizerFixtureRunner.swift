@@ -20,20 +20,41 @@ struct OptimizerFixture: Decodable {
   let grads: [[[Double]?]]
   let expected: [[[Double]]]
   let finalState: [String: [String: JSONValue]]?
+  /// The parameters after `eval()` following the last step (schedule-free optimizers).
+  let expectedEval: [[Double]]?
+  /// Tolerances replacing the dtype's, for the parameters and for the final state.
+  let tolerance: FixtureTolerances?
+
+  /// `{"params": {"rtol", "atol"}, "state": {"rtol", "atol"}}`.
+  struct FixtureTolerances: Decodable {
+    let params: FixtureTolerance?
+    let state: FixtureTolerance?
+  }
+  /// One `{"rtol", "atol"}`.
+  struct FixtureTolerance: Decodable {
+    let rtol: Double
+    let atol: Double
+    var tolerance: Tolerance { Tolerance(rtol: rtol, atol: atol) }
+  }
 
   enum CodingKeys: String, CodingKey {
-    case name, optimizer, options, dtype, params, grads, expected
+    case name, optimizer, options, dtype, params, grads, expected, tolerance
     case paramGroups = "param_groups"
     case finalState = "final_state"
+    case expectedEval = "expected_eval"
   }
 }
 
-/// Options of a fixture as Descent hyperparameters.
+/// PyTorch's choices of implementation, which do not change the numbers; Descent has one
+/// implementation and drops them from a fixture's options.
+let implementationSwitches: Set = ["foreach", "fused", "capturable", "differentiable"]
+
+/// Options of a fixture as Descent hyperparameters, implementation switches dropped.
 func hyperparameters(_ options: [String: JSONValue], field: String) throws -> [String:
   HyperparameterValue]
 {
   var result: [String: HyperparameterValue] = [:]
-  for (key, value) in options {
+  for (key, value) in options where !implementationSwitches.contains(key) {
     guard let hyperparameter = value.hyperparameter else {
       throw ConformanceError.invalidField("\(field).\(key)", "not a number, boolean or pair")
     }
@@ -88,7 +109,11 @@ public struct OptimizerFixtureRunner: FixtureRunner {
       fixture.optimizer, groups: groups, options: hyperparameters(fixture.options, field: "options")
     )
     optimizer.kernelPath = options.kernelPath
-    var tally = DeviationTally(tolerance: try Tolerance.of(dtype: fixture.dtype))
+    let dtypeTolerance = try Tolerance.of(dtype: fixture.dtype)
+    var tally = DeviationTally(
+      tolerance: fixture.tolerance?.params?.tolerance ?? dtypeTolerance)
+    var stateTally = DeviationTally(
+      tolerance: fixture.tolerance?.state?.tolerance ?? dtypeTolerance)
     guard fixture.expected.count == fixture.grads.count else {
       throw ConformanceError.invalidField("expected", "one entry per step of 'grads' is needed")
     }
@@ -112,8 +137,33 @@ public struct OptimizerFixtureRunner: FixtureRunner {
           parameter.value.scalars.map { Double($0) }, values, "step \(step + 1) param \(index)")
       }
     }
-    compareFinalState(fixture.finalState ?? [:], optimizer.stateDict(), &tally)
-    return tally.result(name: fixture.name, kind: kind)
+    compareFinalState(fixture.finalState ?? [:], optimizer.stateDict(), &stateTally)
+    if let expectedEval = fixture.expectedEval {
+      guard let switching = optimizer as? any TrainEvalSwitching else {
+        throw ConformanceError.invalidField(
+          "expected_eval", "\(fixture.optimizer) has no eval mode in Descent")
+      }
+      guard expectedEval.count == parameters.count else {
+        throw ConformanceError.invalidField("expected_eval", "one entry per parameter is needed")
+      }
+      switching.eval()
+      for (index, (parameter, values)) in zip(parameters, expectedEval).enumerated() {
+        tally.compare(parameter.value.scalars.map { Double($0) }, values, "eval param \(index)")
+      }
+    }
+    return merged(tally.result(name: fixture.name, kind: kind), stateTally)
+  }
+
+  /// The parameters' result with the state's comparisons (held to their own tolerance) folded in.
+  private func merged(_ result: ConformanceResult, _ state: DeviationTally) -> ConformanceResult {
+    let stateResult = state.result(name: result.name, kind: result.kind)
+    var combined = result
+    combined.comparisons += stateResult.comparisons
+    combined.worstDeviation = max(result.worstDeviation, stateResult.worstDeviation)
+    combined.worstRatio = max(result.worstRatio, stateResult.worstRatio)
+    combined.failure = result.failure ?? stateResult.failure
+    combined.passed = result.passed && stateResult.passed
+    return combined
   }
 
   private func compareFinalState(

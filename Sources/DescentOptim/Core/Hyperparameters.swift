@@ -79,6 +79,26 @@ public struct HyperparameterReader {
     }
     return (first, second)
   }
+
+  /// The list of numbers named `name` (a pair counts as a list of two).
+  public func list(_ name: String) throws -> [Double] {
+    switch try value(name) {
+    case .list(let values): return values
+    case .pair(let first, let second): return [first, second]
+    default:
+      throw OptimizerError.wrongHyperparameterType(
+        optimizer: optimizer, name: name, expected: "a list of numbers")
+    }
+  }
+
+  /// The word named `name`.
+  public func text(_ name: String) throws -> String {
+    guard case .text(let text) = try value(name) else {
+      throw OptimizerError.wrongHyperparameterType(
+        optimizer: optimizer, name: name, expected: "a word")
+    }
+    return text
+  }
 }
 
 /// Checks a hyperparameter, throwing ``OptimizerError/invalidHyperparameter`` when it fails.
@@ -107,6 +127,14 @@ public struct HyperparameterCheck {
   /// Throws unless `0 <= value < 1`.
   public func unitInterval(_ value: Double, _ name: String) throws {
     try require(value >= 0 && value < 1, name, value, "in [0, 1)")
+  }
+
+  /// Throws unless `value` is a whole number in `range`.
+  public func wholeNumber(_ value: Double, _ name: String, in range: ClosedRange<Int>) throws {
+    try require(
+      value == value.rounded() && value >= Double(range.lowerBound)
+        && value <= Double(range.upperBound), name, value,
+      "a whole number in [\(range.lowerBound), \(range.upperBound)]")
   }
 
   /// Throws unless both betas are in `[0, 1)`.

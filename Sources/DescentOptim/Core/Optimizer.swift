@@ -67,6 +67,10 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     }
     var added = roster
     for (position, parameter) in group.parameters.enumerated() {
+      if let reason = Algorithm.unsupportedReason(for: parameter) {
+        throw OptimizerError.unsupportedParameter(
+          optimizer: name, group: index, position: position, reason: reason)
+      }
       switch added.add(parameter, at: parameters.count + position) {
       case nil: continue
       case .duplicate:
@@ -103,7 +107,9 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
   /// skipped and their state left unchanged.
   public func step() {
     runHooks(preHooks)
+    willUpdate()
     update()
+    didUpdate()
     runHooks(postHooks)
   }
 
@@ -113,9 +119,24 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
   public func step<Loss>(closure: () throws -> Loss) rethrows -> Loss {
     runHooks(preHooks)
     let loss = try closure()
+    willUpdate()
     update()
+    didUpdate()
     runHooks(postHooks)
     return loss
+  }
+
+  /// Runs right before each step's update (after the closure): an optimizer with per-group step
+  /// bookkeeping (the schedule-free ones) advances its groups here. Does nothing by default.
+  func willUpdate() {}
+
+  /// Runs right after each step's update. Does nothing by default.
+  func didUpdate() {}
+
+  /// Changes the hyperparameters of group `index` in place (step bookkeeping kept in the group,
+  /// as the schedule-free optimizers' `k` and `weight_sum`).
+  func modifyHyperparameters(ofGroup index: Int, _ body: (inout Settings) -> Void) {
+    paramGroups.withUnsafeMutableBufferPointer { groups in body(&groups[index].hyperparameters) }
   }
 
   // MARK: Hooks

@@ -17,6 +17,9 @@ public protocol OptimizerAlgorithm {
   /// Whether state is created for every parameter at construction (Adagrad) rather than at its
   /// first step with a gradient.
   static var createsStateEagerly: Bool { get }
+  /// Why `parameter` cannot be optimized by this algorithm (Muon takes matrices only), or `nil`
+  /// when it can; checked when the parameter is given to the optimizer.
+  static func unsupportedReason(for parameter: Parameter<Scalar>) -> String?
   /// A fresh state for `parameter`.
   static func initialState(for parameter: Parameter<Scalar>, _ settings: Settings)
     -> ParameterState<Scalar>
@@ -61,6 +64,9 @@ extension OptimizerAlgorithm {
   /// State is created at a parameter's first step with a gradient, as most of PyTorch's
   /// optimizers do.
   public static var createsStateEagerly: Bool { false }
+
+  /// Every parameter is supported, whatever its shape.
+  public static func unsupportedReason(for _: Parameter<Scalar>) -> String? { nil }
 }
 
 extension DirectAlgorithm {

@@ -17,6 +17,8 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible, Localized
   /// A parameter whose memory another parameter of the optimizer covers too: an arena's flat
   /// parameter given with one of its members (each step would update them twice).
   case overlappingParameter(optimizer: String, group: Int, position: Int)
+  /// A parameter the algorithm cannot optimize (Muon takes matrices only); `reason` says why.
+  case unsupportedParameter(optimizer: String, group: Int, position: Int, reason: String)
   /// A state dict that does not fit the optimizer; nothing was changed.
   case stateDictMismatch(optimizer: String, reason: String)
   /// An optimizer name the conformance runner does not know.
@@ -42,6 +44,8 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible, Localized
       return
         "\(optimizer): parameter \(position) of group \(group) shares its memory with an earlier "
         + "parameter (an arena's flat parameter and one of its members); give one or the other"
+    case .unsupportedParameter(let optimizer, let group, let position, let reason):
+      return "\(optimizer): parameter \(position) of group \(group) is not supported: \(reason)"
     case .stateDictMismatch(let optimizer, let reason):
       return "\(optimizer): cannot load state dict: \(reason)"
     case .unknownOptimizer(let name):

@@ -17,6 +17,10 @@ extension Optimizer {
   @_specialize(where Algorithm == AdamUpdate<Double>)
   @_specialize(where Algorithm == AdamaxUpdate<Float>)
   @_specialize(where Algorithm == AdamaxUpdate<Double>)
+  @_specialize(where Algorithm == AdamWScheduleFreeUpdate<Float>)
+  @_specialize(where Algorithm == AdamWScheduleFreeUpdate<Double>)
+  @_specialize(where Algorithm == LionUpdate<Float>)
+  @_specialize(where Algorithm == LionUpdate<Double>)
   @_specialize(where Algorithm == NAdamUpdate<Float>)
   @_specialize(where Algorithm == NAdamUpdate<Double>)
   @_specialize(where Algorithm == RAdamUpdate<Float>)
@@ -27,6 +31,8 @@ extension Optimizer {
   @_specialize(where Algorithm == RpropUpdate<Double>)
   @_specialize(where Algorithm == SGDUpdate<Float>)
   @_specialize(where Algorithm == SGDUpdate<Double>)
+  @_specialize(where Algorithm == SGDScheduleFreeUpdate<Float>)
+  @_specialize(where Algorithm == SGDScheduleFreeUpdate<Double>)
   func update() {
     // The plan and the states are taken out of the object for the loop, so that each parameter
     // costs no exclusivity check on them and no copy of its state.

@@ -10,6 +10,10 @@ enum DigitsDefaults {
     case "Adamax", "NAdam": 0.002
     case "Adafactor": 0.01
     case "LBFGS": 0.1
+    case "Lion": 1e-4
+    case "AdamWScheduleFree": 0.0025
+    case "SGDScheduleFree": 0.5
+    case "Muon": 0.02
     default: 0.001
     }
   }
