@@ -72,6 +72,8 @@ public struct OptimizerComparison {
   public var batchSize: Int
   /// Seed of the initial weights and of the batch order.
   public var seed: UInt64
+  /// The model trained (the digits MLP by default).
+  public var model: ModelKind = .mlp
 
   /// A comparison over `train` and `test`.
   ///
@@ -119,9 +121,9 @@ public struct OptimizerComparison {
     _ recipe: OptimizerRecipe, index: Int = 1, of count: Int = 1,
     progress: (ComparisonProgress) -> Void = { _ in }
   ) throws -> ComparisonRun {
-    let model = DigitsMLP.make(
-      inputs: train.featureCount, classes: max(train.classCount, test.classCount), seed: seed,
-      as: Float.self)
+    let model = try self.model.make(
+      for: train.classCount >= test.classCount ? train : test, seed: seed
+    ).model
     let optimizer = try recipe.make(model.parameters())
     let loader = try BatchLoader(train, batchSize: batchSize, seed: seed)
     let trainer = Trainer(model: model, optimizer: optimizer, loader: loader)

@@ -12,6 +12,60 @@ public enum ModelKind: String, CaseIterable, Sendable {
   case transformer
 }
 
+extension ModelKind {
+  /// The model for `dataset`, initialised from `seed`: its feature count in (8x8 images for the
+  /// CNN, token ids for the transformer), its class count out; `hidden` is the MLP's width.
+  /// Returns the model and a short description (`"MLP 64-100-10"`).
+  ///
+  /// - Throws: ``TrainingError/invalidOption(_:_:)`` when the data does not fit the model.
+  public func make(for dataset: Dataset<Float>, hidden: Int = 100, seed: UInt64) throws -> (
+    model: any Module<Float>, description: String
+  ) {
+    let (features, classes) = (dataset.featureCount, dataset.classCount)
+    switch self {
+    case .mlp:
+      return (
+        DigitsMLP.make(inputs: features, hidden: hidden, classes: classes, seed: seed),
+        "MLP \(features)-\(hidden)-\(classes)"
+      )
+    case .cnn:
+      guard features == 64 else {
+        throw TrainingError.invalidOption(
+          "model", "cnn: it takes 8x8 images (64 features per row); the data has \(features)")
+      }
+      return (DigitsCNN.make(classes: classes, seed: seed), "CNN 1x8x8 -> \(classes)")
+    case .transformer:
+      let tokens = dataset.features.scalars
+      guard tokens.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 100_000 }) else {
+        throw TrainingError.invalidOption(
+          "model", "transformer: it takes token ids (whole numbers 0..<100000) as features")
+      }
+      let vocabulary = max(Int(tokens.max() ?? 0) + 1, classes)
+      return (
+        SequenceTransformer.make(vocabulary: vocabulary, length: features, seed: seed),
+        "transformer over \(features) tokens of \(vocabulary)"
+      )
+    }
+  }
+
+  /// The model and its task in a figure's title (`"Digits CNN"`).
+  public var title: String {
+    switch self {
+    case .mlp: return "Digits MLP"
+    case .cnn: return "Digits CNN"
+    case .transformer: return "Transformer on the max of 8 digits"
+    }
+  }
+
+  /// The data the model learns when no file is given: digits, or for the transformer the
+  /// max-of-digits sequences (``SequenceTask``).
+  ///
+  /// - Throws: what loading digits throws.
+  public func defaultDataset(seed: UInt64) throws -> Dataset<Float> {
+    self == .transformer ? SequenceTask.maxOfDigits(count: 5000, seed: seed) : try Digits.load()
+  }
+}
+
 /// The CNN `descent train --model cnn` trains on digits (8x8 images, one channel, given as 64
 /// features per row).
 public enum DigitsCNN {

@@ -4,12 +4,12 @@ import DescentPlot
 import DescentTraining
 import Foundation
 
-/// `descent compare`: the digits MLP trained with several optimizers from the same start.
+/// `descent compare`: a model trained with several optimizers from the same start.
 struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
     abstract:
-      "Train the digits MLP with several optimizers from the same weights and batches; plot the curves."
+      "Train a model (the digits MLP by default) with several optimizers from the same weights and batches; plot the curves."
   )
 
   @OptionGroup var lineUp: OptimizerListOption
@@ -26,6 +26,12 @@ struct CompareCommand: ParsableCommand {
     parsing: .unconditional, help: "Seed of the initial weights, the split and the batch order.")
   var seed: UInt64 = 0
 
+  @Option(
+    help: """
+      The model: mlp, cnn (digits as 8x8 images) or transformer (on the max-of-digits sequences).
+      """)
+  var model: ModelKind = .mlp
+
   @Option(help: "Figure file; the format comes from the extension (.png, .svg, .pdf).")
   var output = "compare.png"
 
@@ -41,12 +47,14 @@ struct CompareCommand: ParsableCommand {
     let recipes = try lineUp.recipes().map {
       $0.withDefaultLR(OptimizerComparison.defaultLR(for: $0))
     }
-    let (train, test) = try Digits.load(as: Float.self).split(testFraction: 0.2, seed: seed)
-    let comparison = try OptimizerComparison(
+    let (train, test) = try model.defaultDataset(seed: seed).split(testFraction: 0.2, seed: seed)
+    var comparison = try OptimizerComparison(
       train: train, test: test, epochs: epochs, batchSize: batchSize, seed: seed)
+    comparison.model = model
+    let description = try model.make(for: train, seed: seed).description
     print(
-      "digits MLP 64-100-10: \(train.count) training, \(test.count) test samples; \(epochs) epochs, batch \(batchSize)"
-    )
+      "\(description): \(train.count) training, \(test.count) test samples; \(epochs) epochs, "
+        + "batch \(batchSize)")
     let progress = ProgressLine()
     var runs: [ComparisonRun] = []
     for (index, recipe) in recipes.enumerated() {
@@ -66,7 +74,8 @@ struct CompareCommand: ParsableCommand {
     }
     print(Self.table(runs))
     try destination.write(
-      Self.figure(runs, batchSize: batchSize, chosenLR: Self.chosenLabels(lineUp)))
+      Self.figure(
+        runs, batchSize: batchSize, chosenLR: Self.chosenLabels(lineUp), title: model.title))
   }
 
   /// How much of the whole comparison is done.
@@ -131,7 +140,10 @@ struct CompareCommand: ParsableCommand {
 
   /// Two panels: training loss per epoch (log scale) and test accuracy per epoch; footnotes say
   /// why each learning rate was chosen (`chosenLR`: labels whose rate the user gave).
-  static func figure(_ runs: [ComparisonRun], batchSize: Int, chosenLR: Set<String> = [])
+  static func figure(
+    _ runs: [ComparisonRun], batchSize: Int, chosenLR: Set<String> = [],
+    title: String = ModelKind.mlp.title
+  )
     -> Figure
   {
     var loss = Panel(title: "training loss", xLabel: "epoch", yLabel: "cross-entropy")
@@ -150,7 +162,7 @@ struct CompareCommand: ParsableCommand {
     }
     var figure = Figure(width: 1200, height: 530, rows: 1, columns: 2)
     figure.title =
-      "Digits MLP, batch \(batchSize): the same weights and batches for every optimizer"
+      "\(title), batch \(batchSize): the same weights and batches for every optimizer"
     figure.footnotes = Self.learningRateNotes(runs, chosenLR: chosenLR)
     figure[0, 0] = loss
     figure[0, 1] = accuracy

@@ -112,40 +112,15 @@ struct TrainCommand: ParsableCommand {
   /// - Throws: ``DataError`` naming the file, line and value of a problem.
   func loadDataset() throws -> Dataset<Float> {
     if let data { return try CSVLoader.load(URL(fileURLWithPath: data)) }
-    if model == .transformer { return SequenceTask.maxOfDigits(count: 5000, seed: seed) }
-    return try Digits.load()
+    return try model.defaultDataset(seed: seed)
   }
 
-  /// The `--model` for `dataset`: its feature count in (8x8 images for the CNN, token ids for
-  /// the transformer), its class count out.
+  /// The `--model` for `dataset` and its description.
   ///
-  /// - Throws: ``ValidationError`` when the data does not fit the model.
+  /// - Throws: ``TrainingError`` when the data does not fit the model.
   func makeModel(for dataset: Dataset<Float>) throws -> (model: any Module<Float>, name: String) {
-    let (features, classes) = (dataset.featureCount, dataset.classCount)
-    switch model {
-    case .mlp:
-      return (
-        DigitsMLP.make(inputs: features, hidden: hidden, classes: classes, seed: seed),
-        "MLP \(features)-\(hidden)-\(classes)"
-      )
-    case .cnn:
-      guard features == 64 else {
-        throw ValidationError(
-          "--model cnn takes 8x8 images (64 features per row); the data has \(features)")
-      }
-      return (DigitsCNN.make(classes: classes, seed: seed), "CNN 1x8x8 -> \(classes)")
-    case .transformer:
-      let tokens = dataset.features.scalars
-      guard tokens.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 100_000 }) else {
-        throw ValidationError(
-          "--model transformer takes token ids (whole numbers 0..<100000) as features")
-      }
-      let vocabulary = max(Int(tokens.max() ?? 0) + 1, classes)
-      return (
-        SequenceTransformer.make(vocabulary: vocabulary, length: features, seed: seed),
-        "transformer over \(features) tokens of \(vocabulary)"
-      )
-    }
+    let made = try model.make(for: dataset, hidden: hidden, seed: seed)
+    return (made.model, made.description)
   }
 
   func run() throws {
