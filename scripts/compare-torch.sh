@@ -13,10 +13,11 @@
 # `DESCENT_TORCH_PYTHON=~/venv-torch/bin/python scripts/compare-torch.sh`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+DESCENT_SWIFT_FLAGS=${DESCENT_SWIFT_FLAGS--Xswiftc -target-cpu -Xswiftc native}
 python=${DESCENT_TORCH_PYTHON:-python3}
 threads=$(nproc)
 
-swift build -c release --product descent >&2 || { echo "the release build failed" >&2; exit 1; }
+swift build -c release $DESCENT_SWIFT_FLAGS --product descent >&2 || { echo "the release build failed" >&2; exit 1; }
 descent() {
   echo "== Descent ($(date +%T))"
   .build/release/descent bench --engine --threads "$threads"
