@@ -59,6 +59,15 @@ struct ConvolutionSettings {
     }
   }
 
+  /// A convolution's members: `weight`, then `bias` when there is one.
+  func members<Scalar: TensorScalar>(weight: Parameter<Scalar>, bias: Parameter<Scalar>?)
+    -> [(name: String, member: ModuleMember<Scalar>)]
+  {
+    var members: [(name: String, member: ModuleMember<Scalar>)] = [("weight", .parameter(weight))]
+    if let bias { members.append(("bias", .parameter(bias))) }
+    return members
+  }
+
   /// The weight's shape, `[outChannels, inChannels / groups, kernel...]`.
   var weightShape: [Int] { [outChannels, inChannels / groups] + kernelSize }
 
@@ -204,6 +213,12 @@ public final class Conv2d<Scalar: TensorScalar>: Module {
   /// `in, out, kernel_size=(…), stride=(…)` and the settings that differ from the defaults, as
   /// PyTorch prints them.
   public var extraDescription: String { settings.description(hasBias: bias != nil) }
+
+  /// `weight` and `bias`, named as PyTorch names them (without reflection, which a training step
+  /// would pay for on every `parameters()`).
+  public func namedMembers() -> [(name: String, member: ModuleMember<Scalar>)] {
+    settings.members(weight: weight, bias: bias)
+  }
 }
 
 /// A 1-D convolution layer, like `torch.nn.Conv1d`: input `[batch, inChannels, length]` (or one
@@ -279,4 +294,10 @@ public final class Conv1d<Scalar: TensorScalar>: Module {
   /// `in, out, kernel_size=(…,), stride=(…,)` and the settings that differ from the defaults,
   /// as PyTorch prints them.
   public var extraDescription: String { settings.description(hasBias: bias != nil) }
+
+  /// `weight` and `bias`, named as PyTorch names them (without reflection, which a training step
+  /// would pay for on every `parameters()`).
+  public func namedMembers() -> [(name: String, member: ModuleMember<Scalar>)] {
+    settings.members(weight: weight, bias: bias)
+  }
 }

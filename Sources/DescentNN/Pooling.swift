@@ -88,6 +88,9 @@ public final class MaxPool2d<Scalar: TensorScalar>: Module {
     "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding), dilation=\(dilation),"
       + " ceil_mode=\(pythonBoolean(ceilMode))"
   }
+
+  /// None: the layer has no parameters or buffers (listed without reflection).
+  public func namedMembers() -> [(name: String, member: ModuleMember<Scalar>)] { [] }
 }
 
 /// 2-D average pooling, like `torch.nn.AvgPool2d`: the mean of each `kernelSize` window of each
@@ -149,6 +152,9 @@ public final class AvgPool2d<Scalar: TensorScalar>: Module {
   public var extraDescription: String {
     "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding)"
   }
+
+  /// None: the layer has no parameters or buffers (listed without reflection).
+  public func namedMembers() -> [(name: String, member: ModuleMember<Scalar>)] { [] }
 }
 
 /// 2-D adaptive average pooling, like `torch.nn.AdaptiveAvgPool2d`: each channel averaged down to
@@ -179,6 +185,9 @@ public final class AdaptiveAvgPool2d<Scalar: TensorScalar>: Module {
 
   /// `output_size=…`, as PyTorch prints it.
   public var extraDescription: String { "output_size=\(outputSize)" }
+
+  /// None: the layer has no parameters or buffers (listed without reflection).
+  public func namedMembers() -> [(name: String, member: ModuleMember<Scalar>)] { [] }
 }
 
 /// Flattens axes `startDim...endDim` into one, like `torch.nn.Flatten` (by default every axis
@@ -213,4 +222,7 @@ public final class Flatten<Scalar: TensorScalar>: Module {
 
   /// `start_dim=…, end_dim=…`, as PyTorch prints it.
   public var extraDescription: String { "start_dim=\(startDim), end_dim=\(endDim)" }
+
+  /// None: the layer has no parameters or buffers (listed without reflection).
+  public func namedMembers() -> [(name: String, member: ModuleMember<Scalar>)] { [] }
 }

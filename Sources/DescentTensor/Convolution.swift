@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An argument PyTorch takes either as one integer for every spatial axis or as a tuple of one
 /// integer per axis (`kernel_size=3`, `kernel_size=(3, 2)`), written as an integer literal or an
 /// array literal (`kernelSize: 3`, `kernelSize: [3, 2]`).
@@ -190,15 +192,15 @@ extension Kernels {
     }
   }
 
-  /// Unfolds (im2col) `count` padded samples into `columns`, a `[rows, count * positions]`
-  /// matrix: row `(c * kh + i) * kw + j` holds, for every sample and output position, the padded
-  /// input element under kernel tap `(i, j)` of channel `c`. Writes the segments (row, sample)
-  /// of `segments`, each `positions` long.
+  /// Unfolds (im2col) `count` padded samples into `columns`, a matrix of `rows` rows of
+  /// `count * positions` columns, `rowStride` apart: row `(c * kh + i) * kw + j` holds, for every
+  /// sample and output position, the padded input element under kernel tap `(i, j)` of channel
+  /// `c`. Writes the segments (row, sample) of `segments`, each `positions` long.
   @_specialize(where S == Float)
   @_specialize(where S == Double)
   static func convolutionUnfold<S: TensorScalar>(
     _ padded: UnsafePointer<S>, _ g: ConvolutionGeometry, count: Int, segments: Range<Int>,
-    into columns: UnsafeMutablePointer<S>
+    into columns: UnsafeMutablePointer<S>, rowStride: Int
   ) {
     guard !segments.isEmpty else { return }
     let (positions, outHeight, outWidth) = (g.positions, g.outHeight, g.outWidth)
@@ -206,18 +208,17 @@ extension Kernels {
     let rowStep = g.strideHeight * g.paddedWidth
     let tapRowStep = g.dilationHeight * g.paddedWidth
     let sampleStep = g.channels * g.paddedPlane
-    // Segment `row * count + local` is at `columns + segment * positions`; walk (channel, i, j,
-    // local) as counters rather than dividing for each segment.
-    let row = segments.lowerBound / count
+    // Walk (channel, i, j, local) as counters rather than dividing for each segment.
+    var row = segments.lowerBound / count
     var local = segments.lowerBound % count
     var channel = row / (kernelHeight * kernelWidth)
     var i = (row / kernelWidth) % kernelHeight
     var j = row % kernelWidth
-    var target = columns + segments.lowerBound * positions
     for _ in segments {
       let sampleOffset: Int = local &* sampleStep &+ channel &* g.paddedPlane
       let tapOffset: Int = i &* tapRowStep &+ j &* g.dilationWidth
       let source = padded + (sampleOffset &+ tapOffset)
+      let target = columns + (row &* rowStride &+ local &* positions)
       if stride == 1 {
         for oh in 0..<outHeight {
           copyRow(source + oh &* rowStep, target + oh &* outWidth, outWidth)
@@ -228,10 +229,10 @@ extension Kernels {
           for ow in 0..<outWidth { out[ow] = line[ow &* stride] }
         }
       }
-      target += positions
       local &+= 1
       if local == count {
         local = 0
+        row &+= 1
         j &+= 1
         if j == kernelWidth {
           j = 0
@@ -245,15 +246,15 @@ extension Kernels {
     }
   }
 
-  /// Folds `columns` (laid out as ``convolutionUnfold(_:_:count:segments:into:)`` writes them)
-  /// back onto the input (col2im): each input element of samples `first..<first + count`
-  /// receives the sum of the column entries that read it. Accumulates each plane of `planes`
+  /// Folds `columns` (laid out as ``convolutionUnfold(_:_:count:segments:into:rowStride:)``
+  /// writes them) back onto the input (col2im): each input element of the chunk's samples (from
+  /// `first`) receives the sum of the column entries that read it. Accumulates each plane of `planes`
   /// (of the chunk) in `scratch` (a padded plane per chunk plane) when the input is padded, then
   /// copies its interior to `input`.
   @_specialize(where S == Float)
   @_specialize(where S == Double)
   static func convolutionFold<S: TensorScalar>(
-    _ columns: UnsafePointer<S>, _ g: ConvolutionGeometry, first: Int, count: Int,
+    _ columns: UnsafePointer<S>, rowStride: Int, _ g: ConvolutionGeometry, first: Int,
     planes: Range<Int>, scratch: UnsafeMutablePointer<S>, into input: UnsafeMutablePointer<S>
   ) {
     let positions = g.positions
@@ -268,7 +269,7 @@ extension Kernels {
       for i in 0..<g.kernelHeight {
         for j in 0..<g.kernelWidth {
           let row = (channel * g.kernelHeight + i) * g.kernelWidth + j
-          let source = UnsafePointer(columns + row * count * positions + local * positions)
+          let source = UnsafePointer(columns + row * rowStride + local * positions)
           let base = target + i * g.dilationHeight * g.paddedWidth + j * g.dilationWidth
           if stride == 1 {
             for oh in 0..<g.outHeight {
@@ -291,29 +292,47 @@ extension Kernels {
     }
   }
 
-  /// Moves blocks of `length` elements between the layouts `[samples, channels, length]` and
-  /// `[channels, samples, length]`: to channel-major when `toChannelMajor`, else back, adding
-  /// `bias[channel]` to every element when given. Moves the blocks (sample, channel) of `blocks`.
+  /// Writes blocks `(sample, channel)` of `blocks` of `target` (`[samples, channels, length]`)
+  /// from the channel-major `source` (channel rows `rowStride` apart, each `samples` blocks of
+  /// `length`), adding `bias[channel]` when given.
   @_specialize(where S == Float)
   @_specialize(where S == Double)
-  static func convolutionRegroup<S: TensorScalar>(
-    _ source: UnsafePointer<S>, into target: UnsafeMutablePointer<S>, samples: Int,
-    channels: Int, length: Int, toChannelMajor: Bool, bias: UnsafePointer<S>?,
-    blocks: Range<Int>
+  static func convolutionScatterOutput<S: TensorScalar>(
+    _ source: UnsafePointer<S>, rowStride: Int, into target: UnsafeMutablePointer<S>,
+    channels: Int, length: Int, bias: UnsafePointer<S>?, blocks: Range<Int>
   ) {
     for block in blocks {
       let sample = block / channels
       let channel = block % channels
-      let sampleMajor = (sample * channels + channel) * length
-      let channelMajor = (channel * samples + sample) * length
-      if toChannelMajor {
-        (target + channelMajor).update(from: source + sampleMajor, count: length)
-      } else if let bias {
-        let (from, to, shift) = (source + channelMajor, target + sampleMajor, bias[channel])
+      let (from, to) = (source + channel * rowStride + sample * length, target + block * length)
+      if let bias {
+        let shift = bias[channel]
         for e in 0..<length { to[e] = from[e] + shift }
       } else {
-        (target + sampleMajor).update(from: source + channelMajor, count: length)
+        to.update(from: from, count: length)
       }
+    }
+  }
+
+  /// Copies blocks `(sample, channel)` of `blocks` of `grad` (`[samples, channels, length]`)
+  /// into `target`, channel-major within ranges of `samplesPerRange` samples: range `r`,
+  /// starting at sample `s`, is a `[channels, width]` matrix with rows `width + skew` apart at
+  /// `channels * (s * length + r * skew)`, `width` being its samples times `length`.
+  @_specialize(where S == Float)
+  @_specialize(where S == Double)
+  static func convolutionGatherGradient<S: TensorScalar>(
+    _ grad: UnsafePointer<S>, samples: Int, channels: Int, length: Int, samplesPerRange: Int,
+    skew: Int, blocks: Range<Int>, into target: UnsafeMutablePointer<S>
+  ) {
+    for block in blocks {
+      let sample = block / channels
+      let channel = block % channels
+      let range = sample / samplesPerRange
+      let start = range * samplesPerRange
+      let rowStride = (Swift.min(start + samplesPerRange, samples) - start) * length + skew
+      let destination =
+        channels * (start * length + range * skew) + channel * rowStride + (sample - start) * length
+      (target + destination).update(from: grad + block * length, count: length)
     }
   }
 
@@ -348,28 +367,62 @@ extension Kernels {
     }
   }
 
-  /// `target` = the sum of the `count` blocks of `size` elements in `partials`, added in order.
+  /// The weight gradient from partials: `count` blocks, each `groups` matrices of
+  /// `[rows, columns]` (kernel rows by output channels); `target` (`groups` matrices of
+  /// `[columns, rows]`) receives their sum, added in block order, transposed. The first block is
+  /// overwritten.
   @_specialize(where S == Float)
   @_specialize(where S == Double)
   static func convolutionSumPartials<S: TensorScalar>(
-    _ partials: UnsafePointer<S>, count: Int, size: Int, into target: UnsafeMutablePointer<S>
+    _ partials: UnsafeMutablePointer<S>, count: Int, groups: Int, rows: Int, columns: Int,
+    into target: UnsafeMutablePointer<S>
   ) {
-    target.update(from: partials, count: size)
-    for block in 1..<Swift.max(count, 1) {
-      let source = partials + block * size
-      for e in 0..<size { target[e] += source[e] }
+    let size = groups * rows * columns
+    for block in 1..<Swift.max(count, 1) { addRow(partials + block * size, partials, size) }
+    for group in 0..<groups {
+      let (source, out) = (partials + group * rows * columns, target + group * rows * columns)
+      for row in 0..<rows {
+        for column in 0..<columns { out[column * rows + row] = source[row * columns + column] }
+      }
+    }
+  }
+
+  /// One part of a convolution's transposed weight gradient: `partial` (`[rows, outChannels]`)
+  /// = `columns` (`rows` rows of `width`, `columnStride` apart) times the transpose of
+  /// `gradRows` (`outChannels` rows of `width`, `gradStride` apart), through BLAS in pieces of
+  /// rows small enough (at most 1200 results and 2^18 multiply-adds) that OpenBLAS runs each on
+  /// the calling thread, in its small-matrix kernel where it has one.
+  @_specialize(where S == Float)
+  @_specialize(where S == Double)
+  static func convolutionWeightGradient<S: TensorScalar>(
+    _ columns: UnsafePointer<S>, gradRows: UnsafePointer<S>, columnStride: Int,
+    gradStride: Int, rows: Int, outChannels: Int, width: Int,
+    into partial: UnsafeMutablePointer<S>
+  ) {
+    let piece = Swift.max(
+      1,
+      Swift.min(1200 / outChannels, ConvolutionPlan.callLimit / Swift.max(outChannels * width, 1)))
+    var start = 0
+    while start < rows {
+      let extent = Swift.min(piece, rows - start)
+      S.gemm(
+        transposeA: false, transposeB: true, m: extent, n: outChannels, k: width, alpha: 1,
+        a: columns + start * columnStride, lda: columnStride, b: gradRows, ldb: gradStride,
+        beta: 0, c: partial + start * outChannels, ldc: outChannels)
+      start += extent
     }
   }
 
   /// Runs `body` over `0..<items` in contiguous chunks, on the shared ``WorkerPool`` when the
-  /// work (`items * itemLength` elements) is large enough to gain from it. Each item's result
-  /// must depend only on the item, so the outcome is the same for any thread count.
+  /// work (`items * itemLength` elements) is large enough to gain from it (waking the pool costs
+  /// about what a thread does with 100,000 elements of these loops). Each item's result must
+  /// depend only on the item, so the outcome is the same for any thread count.
   @inline(__always)
   static func convolutionSplit(
     items: Int, itemLength: Int, _ body: (Range<Int>) -> Void
   ) {
     let threads = WorkerPool.shared.threadCount
-    guard items > 1, threads > 1, items * itemLength >= StridedLoop.parallelThreshold / 2 else {
+    guard items > 1, threads > 1, items * itemLength >= StridedLoop.parallelThreshold * 2 else {
       body(0..<items)
       return
     }
@@ -391,9 +444,10 @@ extension Tensor {
   /// kernelHeight, kernelWidth]`, plus `bias` `[outChannels]`, like
   /// `torch.nn.functional.conv2d`; differentiable in all three.
   ///
-  /// The input is unfolded into columns (im2col) and multiplied by the weight in one BLAS product
-  /// per group over the whole batch; the backward pass multiplies the output gradient by the saved
-  /// columns (weight) and by the weight, folding the result back (input).
+  /// The input is unfolded into columns (im2col) a few samples at a time and multiplied by the
+  /// weight through BLAS, one product per group; the backward pass multiplies the output gradient
+  /// by the saved columns (weight) and by the weight, folding the result back (input). Batches
+  /// run as parallel chunks on the ``WorkerPool``.
   ///
   /// - Parameters:
   ///   - stride: the window's step along height and width.
@@ -519,7 +573,31 @@ extension Tensor {
     }
   }
 
-  /// The convolution's value, and the columns of the whole batch when `keepColumns`.
+  /// Unfolds samples `first..<first + count` of `input` into `columns` (rows `rowStride`
+  /// apart), through the zero-padded copy `padded` of their planes when the convolution pads.
+  static func convolutionUnfoldChunk(
+    _ input: UnsafePointer<Scalar>, _ g: ConvolutionGeometry, _ plan: ConvolutionPlan,
+    first: Int, count: Int, padded: UnsafeMutablePointer<Scalar>?,
+    into columns: UnsafeMutablePointer<Scalar>, rowStride: Int
+  ) {
+    let source: UnsafePointer<Scalar>
+    if let padded {
+      plan.split(items: count * g.channels, itemLength: g.paddedPlane) { planes in
+        Kernels.convolutionPad(input, g, first: first, planes: planes, into: padded)
+      }
+      source = UnsafePointer(padded)
+    } else {
+      source = input + first * g.channels * g.plane
+    }
+    plan.split(items: g.rows * count, itemLength: g.positions) { segments in
+      Kernels.convolutionUnfold(
+        source, g, count: count, segments: segments, into: columns, rowStride: rowStride)
+    }
+  }
+
+  /// The convolution's value, and the columns of the whole batch when `keepColumns` (in the
+  /// plan's ranges: range `r` a `[rows, width(r)]` matrix with rows `rowStride(r)` apart, at
+  /// `rows * offset(r)`).
   static func convolutionForward(
     _ input: Tensor, _ weight: Tensor, _ bias: Tensor?, _ g: ConvolutionGeometry,
     _ plan: ConvolutionPlan, keepColumns: Bool
@@ -528,12 +606,11 @@ extension Tensor {
     let (groupRows, groupOut) = (g.rowsPerGroup, g.outChannelsPerGroup)
     let chunk = plan.chunk
     let out = Tensor(uninitializedShape: [g.batch, outChannels, g.outHeight, g.outWidth])
+    let slotStride = plan.slotStride
     let columns = Tensor(
-      uninitializedShape: [
-        keepColumns ? rows * g.batch * positions : plan.slots * rows * chunk * positions
-      ])
+      uninitializedShape: [keepColumns ? rows * plan.keptColumns : plan.slots * rows * slotStride])
     let product =
-      chunk > 1 ? Tensor(uninitializedShape: [plan.slots * outChannels * chunk * positions]) : nil
+      chunk > 1 ? Tensor(uninitializedShape: [plan.slots * outChannels * slotStride]) : nil
     let paddedSize = chunk * g.channels * g.paddedPlane
     let padded = g.isPadded ? Tensor(uninitializedShape: [plan.slots * paddedSize]) : nil
     withExtendedLifetime(
@@ -547,17 +624,29 @@ extension Tensor {
         let first = index * chunk
         let count = Swift.min(chunk, g.batch - first)
         let width = count * positions
-        let cols =
-          columns.storage.base + (keepColumns ? rows * first : slot * rows * chunk) * positions
+        // The chunk's columns: its part of its range of the kept columns, or a scratch slot.
+        let cols: UnsafeMutablePointer<Scalar>
+        let stride: Int
+        if keepColumns {
+          let range = plan.range(ofChunk: index)
+          stride = plan.rowStride(range)
+          cols =
+            columns.storage.base + rows * plan.offset(range) + first * positions
+            - plan.firstColumn(range)
+        } else {
+          stride = slotStride
+          cols = columns.storage.base + slot * rows * slotStride
+        }
         convolutionUnfoldChunk(
           x, g, plan, first: first, count: count,
-          padded: padded.map { $0.storage.base + slot * paddedSize }, into: cols)
+          padded: padded.map { $0.storage.base + slot * paddedSize }, into: cols,
+          rowStride: stride)
         // One sample's product goes straight into the output, on top of the bias; several go to
         // a channel-major scratch and then into place with the bias added.
-        let target =
+        let (target, targetStride) =
           count == 1
-          ? y + first * outChannels * positions
-          : product!.storage.base + slot * outChannels * chunk * positions
+          ? (y + first * outChannels * positions, positions)
+          : (product!.storage.base + slot * outChannels * slotStride, slotStride)
         if count == 1 {
           Kernels.convolutionFillBias(
             target, bias: b, channels: outChannels, length: positions, blocks: 0..<outChannels)
@@ -566,15 +655,15 @@ extension Tensor {
           plan.gemm(
             transposeA: false, transposeB: false, m: groupOut, n: width, k: groupRows,
             a: w + group * groupOut * groupRows, lda: groupRows,
-            b: cols + group * groupRows * width, ldb: width, beta: count == 1 ? 1 : 0,
-            c: target + group * groupOut * width, ldc: width, alongRows: false)
+            b: UnsafePointer(cols + group * groupRows * stride), ldb: stride,
+            beta: count == 1 ? 1 : 0, c: target + group * groupOut * targetStride,
+            ldc: targetStride, alongRows: false)
         }
         if count > 1 {
           plan.split(items: count * outChannels, itemLength: positions) { blocks in
-            Kernels.convolutionRegroup(
-              target, into: y + first * outChannels * positions, samples: count,
-              channels: outChannels, length: positions, toChannelMajor: false, bias: b,
-              blocks: blocks)
+            Kernels.convolutionScatterOutput(
+              target, rowStride: slotStride, into: y + first * outChannels * positions,
+              channels: outChannels, length: positions, bias: b, blocks: blocks)
           }
         }
       }
@@ -582,30 +671,9 @@ extension Tensor {
     return (out, keepColumns ? columns : nil)
   }
 
-  /// Unfolds samples `first..<first + count` of `input` into `columns`, through the zero-padded
-  /// copy `padded` of their planes when the convolution pads.
-  static func convolutionUnfoldChunk(
-    _ input: UnsafePointer<Scalar>, _ g: ConvolutionGeometry, _ plan: ConvolutionPlan,
-    first: Int, count: Int, padded: UnsafeMutablePointer<Scalar>?,
-    into columns: UnsafeMutablePointer<Scalar>
-  ) {
-    let source: UnsafePointer<Scalar>
-    if let padded {
-      plan.split(items: count * g.channels, itemLength: g.paddedPlane) { planes in
-        Kernels.convolutionPad(input, g, first: first, planes: planes, into: padded)
-      }
-      source = UnsafePointer(padded)
-    } else {
-      source = input + first * g.channels * g.plane
-    }
-    plan.split(items: g.rows * count, itemLength: g.positions) { segments in
-      Kernels.convolutionUnfold(source, g, count: count, segments: segments, into: columns)
-    }
-  }
-
   /// The gradients of a convolution for output gradient `grad` (contiguous), those `needs` asks
-  /// for: of the input (from the weight), the weight (from `columns`, or the columns unfolded
-  /// again from `input`) and the bias.
+  /// for: of the input (from the weight), the weight (from the kept `columns`, or the columns
+  /// unfolded again from `input`) and the bias.
   static func convolutionBackward(
     _ grad: Tensor, input: Tensor?, columns saved: Tensor?, weight: Tensor,
     _ g: ConvolutionGeometry, _ plan: ConvolutionPlan,
@@ -631,16 +699,44 @@ extension Tensor {
         }
       }
     }
-    guard needs.input || needs.weight else { return (nil, nil, biasGrad) }
+    guard g.batch > 0, needs.input || needs.weight else { return (inputGrad, weightGrad, biasGrad) }
+    // The output gradient channel-major within each range: range `r` an
+    // `[outChannels, width(r)]` matrix at `outChannels * firstColumn(r)`.
+    let regrouped = Tensor(uninitializedShape: [outChannels * plan.keptColumns])
+    withExtendedLifetime((grad.storage, regrouped)) {
+      Kernels.convolutionSplit(items: g.batch * outChannels, itemLength: positions) { blocks in
+        Kernels.convolutionGatherGradient(
+          dy, samples: g.batch, channels: outChannels, length: positions,
+          samplesPerRange: plan.chunk * plan.chunksPerRange, skew: ConvolutionPlan.skew,
+          blocks: blocks, into: regrouped.storage.base)
+      }
+    }
+    // The weight gradient, transposed ([kernel rows, output channels] per group: that product
+    // runs faster in OpenBLAS), in partial sums over the ranges of the kept columns or over the
+    // chunks, added in order afterwards (the same numbers for any number of threads).
+    let partialCount = saved != nil ? plan.rangeCount : plan.chunkCount
     let weightSize = outChannels * groupRows
-    // Each chunk's weight gradient, summed in chunk order afterwards (the same numbers for any
-    // number of threads).
-    let partials =
-      needs.weight && plan.chunkCount > 1
-      ? Tensor(uninitializedShape: [plan.chunkCount * weightSize]) : nil
-    let slotSize = rows * chunk * positions
-    let regrouped =
-      chunk > 1 ? Tensor(uninitializedShape: [plan.slots * outChannels * chunk * positions]) : nil
+    let partials = needs.weight ? Tensor(uninitializedShape: [partialCount * weightSize]) : nil
+    if let partials, let saved {
+      withExtendedLifetime((regrouped, saved, partials)) {
+        WorkerPool.shared.run(taskCount: plan.rangeCount) { range in
+          let (start, width, stride) = (
+            plan.offset(range), plan.width(range), plan.rowStride(range)
+          )
+          let cols = UnsafePointer(saved.storage.base + rows * start)
+          let gradRows = UnsafePointer(regrouped.storage.base + outChannels * start)
+          let partial = partials.storage.base + range * weightSize
+          for group in 0..<g.groups {
+            Kernels.convolutionWeightGradient(
+              cols + group * groupRows * stride, gradRows: gradRows + group * groupOut * stride,
+              columnStride: stride, gradStride: stride, rows: groupRows, outChannels: groupOut,
+              width: width, into: partial + group * groupRows * groupOut)
+          }
+        }
+      }
+    }
+    let slotStride = plan.slotStride
+    let slotSize = rows * slotStride
     let unfolded =
       needs.weight && saved == nil ? Tensor(uninitializedShape: [plan.slots * slotSize]) : nil
     let columnGrad = needs.input ? Tensor(uninitializedShape: [plan.slots * slotSize]) : nil
@@ -649,93 +745,87 @@ extension Tensor {
     let padded =
       g.isPadded && (unfolded != nil || needs.input)
       ? Tensor(uninitializedShape: [plan.slots * paddedSize]) : nil
-    withExtendedLifetime(
-      (grad.storage, input?.storage, saved, weight.storage, regrouped, unfolded, columnGrad, padded)
-    ) {
-      let w = UnsafePointer(weight.storage.base + weight.offset)
-      plan.run { index, slot in
-        let first = index * chunk
-        let count = Swift.min(chunk, g.batch - first)
-        let width = count * positions
-        // The output gradient as a channel-major [outChannels, count * positions] matrix.
-        let gradRows: UnsafePointer<Scalar>
-        if count == 1 {
-          gradRows = dy + first * outChannels * positions
-        } else {
-          let target = regrouped!.storage.base + slot * outChannels * chunk * positions
-          plan.split(items: count * outChannels, itemLength: positions) { blocks in
-            Kernels.convolutionRegroup(
-              dy + first * outChannels * positions, into: target, samples: count,
-              channels: outChannels, length: positions, toChannelMajor: true, bias: nil,
-              blocks: blocks)
-          }
-          gradRows = UnsafePointer(target)
-        }
-        if let weightGrad {
-          let cols: UnsafePointer<Scalar>
-          if let saved {
-            cols = UnsafePointer(saved.storage.base + rows * first * positions)
-          } else {
-            let target = unfolded!.storage.base + slot * slotSize
+    if unfolded != nil || needs.input {
+      withExtendedLifetime(
+        (input?.storage, weight.storage, regrouped, unfolded, columnGrad, padded, partials)
+      ) {
+        let w = UnsafePointer(weight.storage.base + weight.offset)
+        plan.run { index, slot in
+          let first = index * chunk
+          let count = Swift.min(chunk, g.batch - first)
+          let width = count * positions
+          // The chunk's output gradient: its columns of its range's matrix.
+          let range = plan.range(ofChunk: index)
+          let gradStride = plan.rowStride(range)
+          let chunkGrad = UnsafePointer(
+            regrouped.storage.base + outChannels * plan.offset(range) + first * positions
+              - plan.firstColumn(range))
+          if let unfolded, let partials {
+            let target = unfolded.storage.base + slot * slotSize
             convolutionUnfoldChunk(
               UnsafePointer(input!.storage.base + input!.offset), g, plan, first: first,
               count: count, padded: padded.map { $0.storage.base + slot * paddedSize },
-              into: target)
-            cols = UnsafePointer(target)
+              into: target, rowStride: slotStride)
+            let partial = partials.storage.base + index * weightSize
+            for group in 0..<g.groups {
+              Kernels.convolutionWeightGradient(
+                UnsafePointer(target + group * groupRows * slotStride),
+                gradRows: chunkGrad + group * groupOut * gradStride, columnStride: slotStride,
+                gradStride: gradStride, rows: groupRows, outChannels: groupOut, width: width,
+                into: partial + group * groupRows * groupOut)
+            }
           }
-          let dw = partials.map { $0.storage.base + index * weightSize } ?? weightGrad.storage.base
-          // Pieces of at most 1200 weight-gradient elements, the size OpenBLAS computes with its
-          // small-matrix kernel on processors that have one.
-          let piece = Swift.min(1200 / groupRows, ConvolutionPlan.callLimit / (groupRows * width))
-          for group in 0..<g.groups {
-            plan.gemm(
-              transposeA: false, transposeB: true, m: groupOut, n: groupRows, k: width,
-              a: gradRows + group * groupOut * width, lda: width,
-              b: cols + group * groupRows * width, ldb: width, beta: 0,
-              c: dw + group * groupOut * groupRows, ldc: groupRows, alongRows: true, piece: piece)
-          }
-        }
-        if let inputGrad {
-          let target = columnGrad!.storage.base + slot * slotSize
-          for group in 0..<g.groups {
-            plan.gemm(
-              transposeA: true, transposeB: false, m: groupRows, n: width, k: groupOut,
-              a: w + group * groupOut * groupRows, lda: groupRows,
-              b: gradRows + group * groupOut * width, ldb: width, beta: 0,
-              c: target + group * groupRows * width, ldc: width, alongRows: false)
-          }
-          let dx = inputGrad.storage.base
-          let scratch = padded.map { $0.storage.base + slot * paddedSize } ?? dx
-          plan.split(items: count * g.channels, itemLength: rows / g.channels * positions) {
-            planes in
-            Kernels.convolutionFold(
-              UnsafePointer(target), g, first: first, count: count, planes: planes,
-              scratch: scratch, into: dx)
+          if let inputGrad {
+            let target = columnGrad!.storage.base + slot * slotSize
+            for group in 0..<g.groups {
+              plan.gemm(
+                transposeA: true, transposeB: false, m: groupRows, n: width, k: groupOut,
+                a: w + group * groupOut * groupRows, lda: groupRows,
+                b: chunkGrad + group * groupOut * gradStride, ldb: gradStride, beta: 0,
+                c: target + group * groupRows * slotStride, ldc: slotStride, alongRows: false)
+            }
+            let dx = inputGrad.storage.base
+            let scratch = padded.map { $0.storage.base + slot * paddedSize } ?? dx
+            plan.split(items: count * g.channels, itemLength: rows / g.channels * positions) {
+              planes in
+              Kernels.convolutionFold(
+                UnsafePointer(target), rowStride: slotStride, g, first: first, planes: planes,
+                scratch: scratch, into: dx)
+            }
           }
         }
       }
-      if let partials, let weightGrad {
-        Kernels.convolutionSumPartials(
-          partials.storage.base, count: plan.chunkCount, size: weightSize,
-          into: weightGrad.storage.base)
-      }
+    }
+    if let partials, let weightGrad {
+      Kernels.convolutionSumPartials(
+        partials.storage.base, count: partialCount, groups: g.groups, rows: groupRows,
+        columns: groupOut, into: weightGrad.storage.base)
     }
     return (inputGrad, weightGrad, biasGrad)
   }
 }
 
+/// The next chunk to claim, shared by the tasks of one ``ConvolutionPlan/run(_:)``.
+final class ChunkCounter: Sendable {
+  private let next = Atomic<Int>(0)
+
+  /// The next unclaimed chunk index (counting past the last one).
+  func claim() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
+}
+
 /// How a convolution walks its batch: `chunk` samples per im2col pass and BLAS product, few
 /// enough that the unfolded columns stay in cache and each product stays small (measured on
-/// OpenBLAS: products of up to about a million multiply-adds run at full speed, faster than one
-/// large product over the batch).
+/// OpenBLAS: products of up to about a million multiply-adds, which it runs in its small-matrix
+/// kernels, beat one large product over the batch several times over).
 ///
 /// When one sample's product is that small and there are several chunks, the chunks are spread
-/// over the ``WorkerPool``'s threads (task `t` takes chunks `t`, `t + tasks`, ..., in its own
-/// scratch slot), and each BLAS call is cut into pieces of at most 2^18 multiply-adds, below
-/// which OpenBLAS computes on the calling thread instead of waking its own (which would compete
-/// with the pool's). Otherwise the chunks run in turn, BLAS threads each whole product itself,
-/// and the element loops are split over the pool instead. Each chunk's numbers are the same
-/// whichever thread runs it.
+/// over the ``WorkerPool``'s threads (each task claims the next chunk until none is left, and
+/// works in its own scratch slot), and each BLAS call is cut into pieces of at most 2^18
+/// multiply-adds, below which OpenBLAS computes on the calling thread instead of waking its own
+/// (which would compete with the pool's). Otherwise the chunks run in turn, BLAS threads each
+/// whole product itself, and the element loops are split over the pool instead. A chunk's
+/// numbers are the same whichever thread computes it, and partial sums are added in a fixed
+/// order, so results do not depend on the thread count.
 struct ConvolutionPlan {
   /// Samples per chunk.
   let chunk: Int
@@ -750,6 +840,40 @@ struct ConvolutionPlan {
 
   /// The most elements of unfolded columns kept from the forward to the backward pass.
   static let keptColumnsLimit = 1 << 23
+  /// Chunks per range: the kept columns and the regrouped output gradient are laid out in
+  /// ranges of consecutive chunks, about 512 columns each (the fastest width measured for the
+  /// weight gradient's products), each range a matrix of its own.
+  let chunksPerRange: Int
+  /// The number of ranges.
+  var rangeCount: Int { (chunkCount + chunksPerRange - 1) / chunksPerRange }
+  /// Output positions per sample.
+  let positions: Int
+  /// The batch size.
+  let batch: Int
+
+  /// Elements added to the end of every row of the column matrices, so that rows are not a
+  /// power of two apart (which maps them onto a few cache sets).
+  static let skew = 16
+  /// The row stride of a chunk's scratch matrices.
+  var slotStride: Int { chunk * positions + Self.skew }
+  /// The columns the kept matrices take, the skews included.
+  var keptColumns: Int { batch * positions + rangeCount * Self.skew }
+  /// The row stride of `range`'s matrices.
+  func rowStride(_ range: Int) -> Int { width(range) + Self.skew }
+  /// Where `range`'s matrices start, in columns (times the matrix's rows).
+  func offset(_ range: Int) -> Int { firstColumn(range) + range * Self.skew }
+
+  /// The range chunk `index` belongs to.
+  func range(ofChunk index: Int) -> Int { index / chunksPerRange }
+  /// The first column (sample times positions) of `range`.
+  func firstColumn(_ range: Int) -> Int { range * chunksPerRange * chunk * positions }
+  /// The number of columns of `range`.
+  func width(_ range: Int) -> Int {
+    Swift.min(batch * positions - firstColumn(range), chunksPerRange * chunk * positions)
+  }
+
+  /// The multiply-adds up to which OpenBLAS's small-matrix kernels take a product.
+  static let smallProduct = 1_000_000
   /// The most multiply-adds of one BLAS call inside a parallel task (OpenBLAS's own threads
   /// start above 65536 x 4).
   static let callLimit = 1 << 18
@@ -758,24 +882,38 @@ struct ConvolutionPlan {
   init(_ g: ConvolutionGeometry) {
     let perColumn = Swift.max(g.outChannelsPerGroup * g.rowsPerGroup, 1)
     let positions = Swift.max(g.positions, 1)
-    let columns = Swift.max(1, Swift.min(512, (1 << 20) / perColumn))
-    // Chunks of about `columns` columns, an even number of them (for two threads' balance).
-    var count = Swift.max(1, (g.batch * positions + columns - 1) / columns)
+    // At most 512 columns and a million multiply-adds per product, an even number of chunks
+    // (for two threads' balance).
+    let most = Swift.max(1, Swift.min(512, Self.smallProduct / perColumn) / positions)
+    var count = Swift.max(1, (g.batch + most - 1) / most)
     count = Swift.min(count + count % 2, Swift.max(g.batch, 1))
     chunk = Swift.max(1, (g.batch + count - 1) / count)
     chunkCount = (g.batch + chunk - 1) / chunk
-    let small = perColumn * positions <= 1 << 20
-    tasks = small ? Swift.max(1, Swift.min(chunkCount, WorkerPool.shared.threadCount)) : 1
+    chunksPerRange = Swift.max(1, 512 / (chunk * positions))
+    self.positions = positions
+    batch = g.batch
+    // Parallel chunks when each sample's product is small and the whole is worth waking the
+    // pool for (2^21 multiply-adds take a thread some 20 to 40 microseconds here).
+    let small = perColumn * positions <= Self.smallProduct
+    let worthIt = perColumn * positions * g.batch >= 1 << 21
+    tasks =
+      small && worthIt ? Swift.max(1, Swift.min(chunkCount, WorkerPool.shared.threadCount)) : 1
   }
 
-  /// Runs `body(chunk, slot)` for every chunk: dealt to the tasks on the worker pool when
-  /// parallel, else in order in slot 0.
+  /// Runs `body(chunk, slot)` for every chunk: when parallel, each task on the worker pool
+  /// claims the next unclaimed chunk until none is left, working in its own slot (so a thread
+  /// that starts late takes fewer chunks); else in order in slot 0.
   @inline(__always)
   func run(_ body: (Int, Int) -> Void) {
     if parallel {
-      let (tasks, chunkCount) = (self.tasks, self.chunkCount)
+      let chunkCount = self.chunkCount
+      let next = ChunkCounter()
       WorkerPool.shared.run(taskCount: tasks) { task in
-        for index in Swift.stride(from: task, to: chunkCount, by: tasks) { body(index, task) }
+        while true {
+          let index = next.claim()
+          guard index < chunkCount else { return }
+          body(index, task)
+        }
       }
     } else {
       for index in 0..<chunkCount { body(index, 0) }
@@ -800,12 +938,12 @@ struct ConvolutionPlan {
   func gemm<S: TensorScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int,
     b: UnsafePointer<S>, ldb: Int, beta: S, c: UnsafeMutablePointer<S>, ldc: Int,
-    alongRows: Bool, piece: Int? = nil
+    alongRows: Bool
   ) {
     let total = alongRows ? m : n
     let step =
       parallel
-      ? Swift.max(1, piece ?? Self.callLimit / Swift.max(k * (alongRows ? n : m), 1)) : total
+      ? Swift.max(1, Self.callLimit / Swift.max(k * (alongRows ? n : m), 1)) : total
     var start = 0
     while start < total {
       let extent = Swift.min(step, total - start)

@@ -45,6 +45,11 @@ extension Kernels {
   ) {
     let (height, width) = (g.height, g.width)
     let (dh, dw) = (g.dilationHeight, g.dilationWidth)
+    // The common MaxPool2d(2): 2x2 windows inside the input, unrolled.
+    let pairs =
+      g.kernelHeight == 2 && g.kernelWidth == 2 && dh == 1 && dw == 1 && g.padTop == 0
+      && g.padLeft == 0 && (g.outHeight - 1) * g.strideHeight + 2 <= height
+      && (g.outWidth - 1) * g.strideWidth + 2 <= width
     for plane in planes {
       let x = input + plane * g.plane
       let (y, positions) = (output + plane * g.outPlane, indices + plane * g.outPlane)
@@ -56,21 +61,50 @@ extension Kernels {
           var left = ow * g.strideWidth - g.padLeft
           let right = Swift.min(left + (g.kernelWidth - 1) * dw + 1, width)
           while left < 0 { left += dw }
-          var best = top * width + left
+          var best = top &* width &+ left
           var largest = -S.infinity
-          var ih = top
-          while ih < bottom {
-            var iw = left
-            while iw < right {
-              let index = ih * width + iw
-              let value = x[index]
-              if value > largest || value.isNaN {
-                largest = value
-                best = index
+          var sawNaN = false
+          // Selects, not branches: which element wins is data, and a mispredicted branch per
+          // element costs more than the selects. NaN is rare and handled below.
+          @inline(__always) func consider(_ index: Int) {
+            let value = x[index]
+            let wins = value > largest
+            largest = wins ? value : largest
+            best = wins ? index : best
+            if value.isNaN { sawNaN = true }
+          }
+          if pairs {
+            let corner = best
+            consider(corner)
+            consider(corner &+ 1)
+            consider(corner &+ width)
+            consider(corner &+ width &+ 1)
+          } else {
+            var ih = top
+            while ih < bottom {
+              var iw = left
+              while iw < right {
+                consider(ih &* width &+ iw)
+                iw += dw
               }
-              iw += dw
+              ih += dh
             }
-            ih += dh
+          }
+          if sawNaN {
+            // PyTorch's rule, `value > largest || value.isNaN`: the last NaN wins.
+            var ih = top
+            while ih < bottom {
+              var iw = left
+              while iw < right {
+                let index = ih &* width &+ iw
+                if x[index].isNaN {
+                  largest = x[index]
+                  best = index
+                }
+                iw += dw
+              }
+              ih += dh
+            }
           }
           y[oh * g.outWidth + ow] = largest
           positions[oh * g.outWidth + ow] = Int32(truncatingIfNeeded: best)
@@ -190,8 +224,13 @@ extension Kernels {
         for ow in 0..<g.outWidth {
           let columns = adaptiveRange(ow, outputs: g.outWidth, size: g.width)
           var sum: S = 0
-          for ih in rows {
-            for iw in columns { sum += x[ih * g.width + iw] }
+          if columns.count == g.width {
+            // Whole rows: one contiguous run, summed in SIMD lanes.
+            sum = horizontalSum(x + rows.lowerBound * g.width, rows.count * g.width, 1)
+          } else {
+            for ih in rows {
+              for iw in columns { sum += x[ih * g.width + iw] }
+            }
           }
           y[oh * g.outWidth + ow] = sum / S(rows.count) / S(columns.count)
         }

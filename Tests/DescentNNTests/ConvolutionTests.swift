@@ -258,6 +258,11 @@ struct ConvolutionTests {
       dilation: [2, 1], groups: 2, generator: &generator)
     let y = Tensor<Double>(uniform: [37, 6, 9, 7], low: -1, high: 1, generator: &generator)
     Self.expectBatchMatchesSamples(grouped, y, generator: &generator)
+    // 32 -> 32 channels: one sample per chunk, eight chunks per range of the weight gradient.
+    let wide = Conv2d<Double>(
+      inChannels: 32, outChannels: 32, kernelSize: 3, padding: 1, generator: &generator)
+    let z = Tensor<Double>(uniform: [19, 32, 8, 8], low: -1, high: 1, generator: &generator)
+    Self.expectBatchMatchesSamples(wide, z, generator: &generator)
   }
 
   @Test func largeInputsUnfoldAgainInTheBackwardPass() {

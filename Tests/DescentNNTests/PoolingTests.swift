@@ -47,8 +47,18 @@ struct PoolingTests {
     // Clipped to the input, every window starts at (0, 0), which PyTorch picks when nothing
     // beats -infinity.
     #expect(negative.grad!.scalars == [4, 0, 0, 0])
-    let withNaN = Tensor<Double>(shape: [1, 1, 1, 3], scalars: [1, .nan, 3])
-    #expect(withNaN.maxPool2d(kernelSize: [1, 3]).item.isNaN)
+    // NaN wins, and of several NaNs the last one (PyTorch's `value > max || isnan(value)`), in
+    // the unrolled 2x2 windows and in the general loop alike.
+    for (input, kernel) in [
+      (Tensor<Double>(shape: [1, 1, 2, 2], scalars: [1, .nan, .nan, 3]), IntOrTuple(2)),
+      (Tensor<Double>(shape: [1, 1, 1, 4], scalars: [.nan, 2, .nan, 1]), IntOrTuple([1, 4])),
+    ] {
+      let leaf = input.requiringGrad()
+      let pooled = leaf.maxPool2d(kernelSize: kernel)
+      #expect(pooled.item.isNaN)
+      pooled.backward(Tensor(ones: [1, 1, 1, 1]))
+      #expect(leaf.grad!.scalars == [0, 0, 1, 0])
+    }
   }
 
   @Test func avgPoolGradients() {
