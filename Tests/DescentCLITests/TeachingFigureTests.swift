@@ -131,7 +131,7 @@ struct TeachingFigureTests {
     }
     #expect(UpdateRules.rule(for: "adamw") == UpdateRules.rule(for: "AdamW"))
     #expect(UpdateRules.rule(for: "NoSuchOptimizer") == nil)
-    for name in ["SGD", "Adam", "RMSprop", "LBFGS"] {
+    for name in OptimizerCatalog.names {
       let text = try ShowCommand.text(name)
       #expect(text.contains("Update rule (\(name)):"))
       #expect(text.contains(UpdateRules.rule(for: name)!))

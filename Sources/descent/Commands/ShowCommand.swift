@@ -32,9 +32,9 @@ struct ShowCommand: ParsableCommand {
   static func text(_ optimizer: String, hyperparameters: [String] = []) throws -> String {
     let name = try optimizerClassName(optimizer)
     let options = try OptimizerOptions(parsing: hyperparameters)
-    let model = Linear<Float>(5, 1)
-    let built = try OptimizerCatalog.make(
-      name, parameters: model.parameters(), options: options.values)
+    // A matrix, which every optimizer takes (Muon takes nothing else).
+    let weight = Linear<Float>(5, 1).weight
+    let built = try OptimizerCatalog.make(name, parameters: [weight], options: options.values)
     var text = "\(built)"
     if let rule = UpdateRules.rule(for: name) {
       text += "\n\nUpdate rule (\(name)):\n" + rule
