@@ -138,14 +138,8 @@ extension EngineBench {
     let trainer = Trainer(
       model: model, optimizer: optimizer,
       loader: try BatchLoader(train, batchSize: batchSize, seed: 0))
-    var seconds: [Double] = []
-    for _ in 0..<epochs {
-      seconds.append(BenchTiming(warmups: 0, runs: 1).medianSeconds { trainer.trainEpoch() })
-    }
-    model.eval()
+    let median = BenchTiming(warmups: 0, runs: epochs).medianSeconds { trainer.trainEpoch() }
     let accuracy = trainer.evaluate(test).accuracy
-    model.train()
-    let median = seconds.sorted()[seconds.count / 2]
     return WorkloadRow(
       model: kind.rawValue, samplesPerSecond: Double(train.count) / median,
       testAccuracy: accuracy, epochs: epochs)

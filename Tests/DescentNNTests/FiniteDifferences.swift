@@ -30,3 +30,20 @@ func expectGradientsMatchFiniteDifferences(
     parameter.value = Tensor(shape: parameter.shape, scalars: original)
   }
 }
+
+/// Expects autograd's gradients of `f` to match central finite differences at inputs of `shapes`
+/// drawn uniformly from `[-2, 2)` with `seed`, with the output reduced to a scalar through fixed
+/// standard-normal weights (so every output element counts).
+func expectGradientsMatchFiniteDifferences(
+  shapes: [[Int]], seed: UInt64, tolerance: Double = 1e-6,
+  sourceLocation: SourceLocation = #_sourceLocation,
+  _ f: ([Tensor<Double>]) -> Tensor<Double>
+) {
+  var generator = SeededGenerator(seed: seed)
+  let inputs = shapes.map { Tensor<Double>(uniform: $0, low: -2, high: 2, generator: &generator) }
+  let weights = Tensor<Double>(normal: f(inputs).shape, generator: &generator)
+  let parameters = inputs.map { Parameter($0) }
+  expectGradientsMatchFiniteDifferences(
+    parameters, tolerance: tolerance, "inputs of shapes \(shapes)", sourceLocation: sourceLocation
+  ) { (f(parameters.map(\.value)) * weights).sum() }
+}

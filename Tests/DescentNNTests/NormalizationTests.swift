@@ -98,29 +98,8 @@ private func expectNormalizationGradients(
   sourceLocation: SourceLocation = #_sourceLocation,
   _ f: ([Tensor<Double>]) -> Tensor<Double>
 ) {
-  var generator = SeededGenerator(seed: seed)
-  let inputs = shapes.map { Tensor<Double>(uniform: $0, low: -2, high: 2, generator: &generator) }
-  let weights = Tensor<Double>(normal: f(inputs).shape, generator: &generator)
-  func objective(_ values: [Tensor<Double>]) -> Double { (f(values) * weights).sum().item }
-  let parameters = inputs.map { Parameter($0) }
-  (f(parameters.map(\.value)) * weights).sum().backward()
-  let step = 1e-6
-  for (index, input) in inputs.enumerated() {
-    let analytic = (parameters[index].grad ?? Tensor(zeros: input.shape)).scalars
-    for element in 0..<input.count {
-      var (up, down) = (input.scalars, input.scalars)
-      up[element] += step
-      down[element] -= step
-      var (plus, minus) = (inputs, inputs)
-      plus[index] = Tensor(shape: input.shape, scalars: up)
-      minus[index] = Tensor(shape: input.shape, scalars: down)
-      let numeric = (objective(plus) - objective(minus)) / (2 * step)
-      #expect(
-        abs(numeric - analytic[element]) <= tolerance * max(1, abs(numeric)),
-        "input \(index) element \(element): autograd \(analytic[element]), finite difference \(numeric)",
-        sourceLocation: sourceLocation)
-    }
-  }
+  expectGradientsMatchFiniteDifferences(
+    shapes: shapes, seed: seed, tolerance: tolerance, sourceLocation: sourceLocation, f)
 }
 
 @Suite("Normalization")
