@@ -132,7 +132,7 @@ extension Tensor {
         result[1] = dw
       }
       if inputs.count == 3, needs[2] {
-        result[2] = g.reducedValues(.sum, axes: [0]).reshapedValues([outFeatures])
+        result[2] = g.summedValues(axes: [0]).reshapedValues([outFeatures])
       }
       return result
     }

@@ -1,71 +1,17 @@
-/// How a reduction combines elements.
-enum Reduction {
-  case sum, max, min
-}
-
-/// A reduction as a type, so that its loops are compiled with it inlined (see ``UnaryOperator``).
-protocol Reducer {
-  associatedtype S: TensorScalar
-  /// The value of reducing nothing.
-  var identity: S { get }
-  /// Two partial results combined.
-  func combine(_ a: S, _ b: S) -> S
-  /// The reduction of `count` elements `stride` apart.
-  func horizontal(_ x: UnsafePointer<S>, _ count: Int, _ stride: Int) -> S
-}
-
-/// The sum.
-struct SumReducer<S: TensorScalar>: Reducer {
-  var identity: S { 0 }
-  @inline(__always) func combine(_ a: S, _ b: S) -> S { a + b }
-  @inline(__always) func horizontal(_ x: UnsafePointer<S>, _ count: Int, _ stride: Int) -> S {
-    Kernels.horizontalSum(x, count, stride)
-  }
-}
-
-/// The largest (`largest`) or smallest element; NaN wins, as in PyTorch.
-struct ExtremeReducer<S: TensorScalar>: Reducer {
-  let largest: Bool
-  var identity: S { largest ? -.infinity : .infinity }
-  @inline(__always) func combine(_ a: S, _ b: S) -> S {
-    a.isNaN || (largest ? a >= b : a <= b) ? a : b
-  }
-  @inline(__always) func horizontal(_ x: UnsafePointer<S>, _ count: Int, _ stride: Int) -> S {
-    var best = x[0]
-    for i in 1..<Swift.max(count, 1) {
-      let value = x[i * stride]
-      if value.isNaN { return value }
-      if largest ? value > best : value < best { best = value }
-    }
-    return best
-  }
-}
-
 extension Kernels {
-  /// Reduces `input` into `out`, which has the input's rank with extent 1 along the reduced axes
-  /// (and the input's extent elsewhere).
+  /// Sums `input` into `out`, which has the input's rank with extent 1 along the summed axes
+  /// (and the input's extent elsewhere): the input's space with `out` broadcast along the summed
+  /// axes; a row along a summed axis is added up horizontally, any other row element by element.
+  /// (The largest and smallest elements along an axis go through `argmax`, which also gives
+  /// their gradient's positions.)
   @_specialize(where S == Float)
   @_specialize(where S == Double)
-  static func reduce<S>(_ reduction: Reduction, _ input: Tensor<S>, into out: inout Tensor<S>) {
-    switch reduction {
-    case .sum:
-      if out.count == 1, input.isContiguous, input.count >= StridedLoop.parallelThreshold {
-        out.storage.base[out.offset] = parallelSum(input)
-        return
-      }
-      reduceRows(input, &out, SumReducer<S>())
-    case .max: reduceRows(input, &out, ExtremeReducer<S>(largest: true))
-    case .min: reduceRows(input, &out, ExtremeReducer<S>(largest: false))
+  static func sum<S>(_ input: Tensor<S>, into out: inout Tensor<S>) {
+    if out.count == 1, input.isContiguous, input.count >= StridedLoop.parallelThreshold {
+      out.storage.base[out.offset] = parallelSum(input)
+      return
     }
-  }
-
-  /// The reduction's walk: the input's space with `out` broadcast along the reduced axes; a row
-  /// along a reduced axis is combined horizontally, any other row element by element.
-  @inline(__always)
-  static func reduceRows<S, R: Reducer>(_ input: Tensor<S>, _ out: inout Tensor<S>, _ reducer: R)
-  where R.S == S {
-    let outCount = out.count
-    out.storage.base.advanced(by: out.offset).update(repeating: reducer.identity, count: outCount)
+    out.storage.base.advanced(by: out.offset).update(repeating: 0, count: out.count)
     guard input.count > 0 else { return }
     let loop = StridedLoop(output: input, out)
     let (source, target) = (UnsafePointer(input.storage.base), out.storage.base)
@@ -74,11 +20,11 @@ extension Kernels {
       loop.run(parallel: false) { o0, o1, _, n in
         let (x, o) = (source + o0, target + o1)
         if so == 0 {
-          o[0] = reducer.combine(o[0], reducer.horizontal(x, n, si))
+          o[0] += horizontalSum(x, n, si)
         } else if so == 1 && si == 1 {
-          for i in 0..<n { o[i] = reducer.combine(o[i], x[i]) }
+          for i in 0..<n { o[i] += x[i] }
         } else {
-          for i in 0..<n { o[i * so] = reducer.combine(o[i * so], x[i * si]) }
+          for i in 0..<n { o[i * so] += x[i * si] }
         }
       }
     }
@@ -135,12 +81,12 @@ extension Tensor {
     return resolved
   }
 
-  /// The values reduced over `axes` (resolved), keeping them with extent 1; no autograd.
-  func reducedValues(_ reduction: Reduction, axes: [Int]) -> Tensor {
+  /// The values summed over `axes` (resolved), keeping them with extent 1; no autograd.
+  func summedValues(axes: [Int]) -> Tensor {
     var kept = shape
     for axis in axes { kept[axis] = 1 }
     var out = Tensor(uninitializedShape: kept)
-    Kernels.reduce(reduction, self, into: &out)
+    Kernels.sum(self, into: &out)
     return out
   }
 
@@ -151,12 +97,12 @@ extension Tensor {
     let lead = rank - source.count
     var axes: [Int] = Array(0..<lead)
     for axis in lead..<rank where source[axis - lead] == 1 && shape[axis] != 1 { axes.append(axis) }
-    return reducedValues(.sum, axes: axes).reshapedValues(source)
+    return summedValues(axes: axes).reshapedValues(source)
   }
 
   /// The sum of all elements, a scalar tensor.
   public func sum() -> Tensor {
-    let value = reducedValues(.sum, axes: Array(0..<rank)).reshapedValues([])
+    let value = summedValues(axes: Array(0..<rank)).reshapedValues([])
     let inputShape = shape
     return Tensor.record(value, self) { grad, _ in [grad.expandedValues(to: inputShape)] }
   }
@@ -170,7 +116,7 @@ extension Tensor {
   /// The sum along each of `axes`, kept with extent 1 when `keepingDims` is true.
   public func sum(axes: [Int], keepingDims: Bool = false) -> Tensor {
     let resolved = axes.map(resolvedAxis)
-    let kept = reducedValues(.sum, axes: resolved)
+    let kept = summedValues(axes: resolved)
     let outShape =
       keepingDims ? kept.shape : shape.indices.filter { !resolved.contains($0) }.map { shape[$0] }
     let (inputShape, keptShape) = (shape, kept.shape)

@@ -70,7 +70,7 @@ extension Tensor {
     let value = out.permuted(order)
     return Tensor.record(value, self) { grad, _ in
       // d/dx: grad - softmax * sum(grad) along the axis.
-      let totals = grad.reducedValues(.sum, axes: [axis])
+      let totals = grad.summedValues(axes: [axis])
       let scaled = Tensor.zipValues(.multiply, value.mapValues(.exp), totals, op: "logSoftmax")
       return [Tensor.zipValues(.subtract, grad, scaled, op: "logSoftmax")]
     }
