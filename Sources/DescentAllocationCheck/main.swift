@@ -119,9 +119,10 @@ for name in ["SGD", "Adam"] {
     name, parameters: model.parameters(), options: OptimizerBench.options(for: name))
   let loader = try BatchLoader(digits, batchSize: 32, seed: 0)
   let trainer = Trainer(model: model, optimizer: optimizer, loader: loader)
-  trainer.trainEpoch()
+  try trainer.trainEpoch()
   report(
-    "\(name) training epoch of \(loader.batchCount) steps", allocations { trainer.trainEpoch() },
+    "\(name) training epoch of \(loader.batchCount) steps",
+    allocations { _ = try? trainer.trainEpoch() },
     limit: loader.batchCount * trainingStepBookkeepingLimit)
 }
 

@@ -1,7 +1,9 @@
+import Foundation
+
 /// What goes wrong in distributed training: MPI missing or not launched, an MPI call failing,
 /// ranks that disagree, or a setting data parallelism cannot honour. Every case says what and
 /// where, and is raised on every rank when the ranks can agree on it.
-public enum DistributedError: Error, Equatable, CustomStringConvertible {
+public enum DistributedError: Error, Equatable, CustomStringConvertible, LocalizedError {
   /// The process was not started by `mpirun`/`mpiexec` (no Open MPI or PMIx rank in the
   /// environment).
   case notLaunchedByMPI
@@ -13,8 +15,6 @@ public enum DistributedError: Error, Equatable, CustomStringConvertible {
   case call(function: String, code: Int32, message: String)
   /// A buffer too large for MPI's 32-bit element counts.
   case countTooLarge(function: String, count: Int)
-  /// The global batch size is not a multiple of the number of ranks.
-  case batchNotDivisible(batchSize: Int, ranks: Int)
   /// Ranks that disagree with rank 0 on `part` (the model's shapes, the optimizer and its
   /// hyperparameters, or the data), found by the start-up digest check.
   case rankMismatch(part: String, ranks: [Int])
@@ -24,8 +24,6 @@ public enum DistributedError: Error, Equatable, CustomStringConvertible {
   case notShardable(optimizer: String, reason: String)
   /// The model has fewer elements than there are ranks to shard them over.
   case tooFewElements(elements: Int, ranks: Int)
-  /// Data-parallel training runs the fused MLP path, which this model does not fit.
-  case unsupportedModel(String)
   /// A checkpoint's optimizer state does not fit the sharded optimizer.
   case checkpointMismatch(path: String, reason: String)
 
@@ -44,13 +42,10 @@ public enum DistributedError: Error, Equatable, CustomStringConvertible {
       "\(function) failed with MPI error \(code): \(message)"
     case .countTooLarge(let function, let count):
       "\(function): \(count) elements exceed MPI's 32-bit count"
-    case .batchNotDivisible(let batchSize, let ranks):
-      "the batch size \(batchSize) is not divisible by the \(ranks) ranks: choose a "
-        + "--batch-size that is a multiple of \(ranks) (each rank takes batch/\(ranks))"
     case .rankMismatch(let part, let ranks):
       "rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) "
-        + "disagree\(ranks.count == 1 ? "s" : "") with rank 0 on \(part): every rank must be "
-        + "started with the same model, optimizer, hyperparameters and data"
+        + "disagree\(ranks.count == 1 ? "s" : "") with rank 0 on \(part): start every rank with "
+        + "the same options and files"
     case .peerFailed(let ranks, let action):
       "rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) "
         + "failed \(action) (see \(ranks.count == 1 ? "its" : "their") message)"
@@ -58,10 +53,11 @@ public enum DistributedError: Error, Equatable, CustomStringConvertible {
       "--zero cannot shard \(optimizer): \(reason)"
     case .tooFewElements(let elements, let ranks):
       "cannot shard \(elements) parameter elements over \(ranks) ranks"
-    case .unsupportedModel(let reason):
-      "distributed training needs a plain MLP (Linear and ReLU layers): \(reason)"
     case .checkpointMismatch(let path, let reason):
       "checkpoint \(path) does not fit: \(reason)"
     }
   }
+
+  /// Same as `description`, for Foundation's error reporting.
+  public var errorDescription: String? { description }
 }

@@ -51,25 +51,46 @@ func checkCollectives<Scalar: TensorScalar>(
     "rank \(rank): broadcast of \(name) gave \(shared)")
 }
 
-/// Gradients averaged in several buckets equal the closed-form sum.
-func checkBuckets(on communicator: MPICommunicator) throws {
-  let rank = communicator.rank
-  let parameters = [2, 3, 9, 1, 4].map { Parameter(Tensor<Float>(zeros: [$0])) }
-  for (index, parameter) in parameters.enumerated() {
-    parameter.grad = Tensor(
-      shape: parameter.shape,
-      scalars: (0..<parameter.count).map { Float(rank + 1) * Float(index * 10 + $0) })
-  }
-  var buckets = GradientBuckets(parameters, capacity: 6)
-  try expect(buckets.buckets.count == 3, "bucket layout \(buckets.buckets)")
-  try buckets.allReduce(weight: 0.5, over: communicator)
-  let size = communicator.size
-  let factor = Float(size * (size + 1) / 2) * 0.5
-  for (index, parameter) in parameters.enumerated() {
-    let expected = (0..<parameter.count).map { factor * Float(index * 10 + $0) }
-    try expect(
-      parameter.grad?.scalars == expected,
-      "rank \(rank): bucket all-reduce of parameter \(index) gave \(parameter.grad?.scalars ?? [])")
+/// Gradients reduced in several buckets from a real backward pass (launched from its hooks, or
+/// after it) equal the closed-form sum, whole (all-reduce) or this rank's shard (reduce-scatter).
+func checkReducer(on communicator: MPICommunicator) throws {
+  let (rank, size) = (communicator.rank, communicator.size)
+  let modes: [GradientReducer<Float>.Mode] = [
+    .allReduce, .reduceScatter(releasing: false), .reduceScatter(releasing: true),
+  ]
+  for mode in modes {
+    for overlap in [true, false] {
+      let parameters = [2, 3, 9, 1, 4].map { Parameter(Tensor<Float>(zeros: [$0])) }
+      let reducer = GradientReducer(
+        parameters, communicator: communicator, mode: mode, overlap: overlap, capacity: 6)
+      try expect(reducer.buckets == [3..<5, 2..<3, 0..<2], "buckets \(reducer.buckets)")
+      // Parameter i's gradient on rank r is (r + 1)(10 i + j).
+      var loss: Tensor<Float>?
+      for (index, parameter) in parameters.enumerated() {
+        let weights = (0..<parameter.count).map { Float(rank + 1) * Float(index * 10 + $0) }
+        let term = (parameter.value * Tensor(shape: parameter.shape, scalars: weights)).sum()
+        loss = loss.map { $0 + term } ?? term
+      }
+      reducer.prepare(finalPass: true)
+      loss?.backward()
+      try reducer.finish()
+      let factor = Float(size * (size + 1) / 2)
+      let flat = parameters.indices.flatMap { index in
+        (0..<parameters[index].count).map { factor * Float(index * 10 + $0) }
+      }
+      let what = "rank \(rank), \(mode), overlap \(overlap)"
+      switch mode {
+      case .allReduce:
+        try expect(
+          parameters.flatMap { $0.grad?.scalars ?? [] } == flat, "\(what): gradients differ")
+      case .reduceScatter(let releasing):
+        try expect(
+          reducer.shardGradient == Array(flat[reducer.shard]),
+          "\(what): shard \(reducer.shardGradient)")
+        try expect(
+          parameters.allSatisfy { ($0.grad == nil) == releasing }, "\(what): gradients kept")
+      }
+    }
   }
 }
 
@@ -78,7 +99,7 @@ do {
   do {
     try checkCollectives(Float.self, on: communicator)
     try checkCollectives(Double.self, on: communicator)
-    try checkBuckets(on: communicator)
+    try checkReducer(on: communicator)
     var failedEverywhere = false
     do {
       try communicator.agree("a check that fails on rank 0") {

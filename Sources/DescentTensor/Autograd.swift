@@ -190,6 +190,7 @@ extension Tensor {
       if current.isLeaf {
         if let parameter = current.parameter {
           parameter.accumulateGrad(grad)
+          parameter.postAccumulateGradHook?(parameter)
         } else if current.leafGradient == nil {
           current.leafGradient = grad.detached
         } else {

@@ -99,6 +99,12 @@ public final class Parameter<Scalar: TensorScalar> {
     }
   }
 
+  /// Called by ``Tensor/backward(_:retainGraph:)`` right after it has added this parameter's
+  /// gradient of the pass into ``grad`` (PyTorch's `register_post_accumulate_grad_hook`): the
+  /// gradient is then final for that pass. Data parallelism uses it to start combining gradients
+  /// across processes while the rest of the backward pass still runs.
+  public var postAccumulateGradHook: ((Parameter<Scalar>) -> Void)?
+
   /// Whether the value and gradient live in a ``ParameterArena`` (as a member or as its flat
   /// parameter).
   public var isInArena: Bool { placement != nil }

@@ -18,6 +18,18 @@ public struct BenchTiming: Sendable, Equatable {
     withoutActuallyEscaping(body) { medianSeconds(of: [$0])[0] }
   }
 
+  /// ``medianSeconds(_:)`` of a body that may throw; the first error stops the runs and is
+  /// rethrown.
+  public func medianSeconds(throwing body: () throws -> Void) throws -> Double {
+    var failure: (any Error)?
+    let seconds = medianSeconds {
+      guard failure == nil else { return }
+      do { try body() } catch { failure = error }
+    }
+    if let failure { throw failure }
+    return seconds
+  }
+
   /// The median wall-clock seconds of each of `bodies`, timed in turn within every run (one
   /// warm-up or timed run calls each body once), so that drift over the measurement (clock
   /// speed, caches, the other processes) falls on all of them alike.

@@ -131,7 +131,7 @@ public struct OptimizerComparison {
     for epoch in stride(from: 1, through: epochs, by: 1) {
       let started = Date()
       var (sum, seen) = (0.0, 0)
-      let fit = trainer.trainEpoch { batch, loss in
+      let fit = try trainer.trainEpoch { batch, loss in
         sum += loss
         seen += 1
         let elapsed = max(Date().timeIntervalSince(started), 1e-9)

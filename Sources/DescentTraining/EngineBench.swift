@@ -138,7 +138,9 @@ extension EngineBench {
     let trainer = Trainer(
       model: model, optimizer: optimizer,
       loader: try BatchLoader(train, batchSize: batchSize, seed: 0))
-    let median = BenchTiming(warmups: 0, runs: epochs).medianSeconds { trainer.trainEpoch() }
+    let median = try BenchTiming(warmups: 0, runs: epochs).medianSeconds(throwing: {
+      try trainer.trainEpoch()
+    })
     let accuracy = trainer.evaluate(test).accuracy
     return WorkloadRow(
       model: kind.rawValue, samplesPerSecond: Double(train.count) / median,

@@ -17,7 +17,7 @@ struct DigitsTrainingTests {
       model: model, optimizer: optimizer, loader: try BatchLoader(train, batchSize: 32, seed: 0))
     let before = trainer.evaluate(test)
     var last = before
-    for _ in 0..<20 { trainer.trainEpoch() }
+    for _ in 0..<20 { try trainer.trainEpoch() }
     last = trainer.evaluate(test)
     #expect(before.accuracy < 0.3)
     #expect(last.accuracy >= 0.95, "test accuracy \(last.accuracy)")

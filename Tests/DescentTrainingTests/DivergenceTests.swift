@@ -34,7 +34,7 @@ struct DivergenceTests {
       model: model, optimizer: try Adam(model.parameters(), lr: 0.01, eps: 0),
       loader: try BatchLoader(data, batchSize: 3, shuffle: false))
     var steps: [Int] = []
-    trainer.trainEpoch { step, _ in steps.append(step) }
+    try trainer.trainEpoch { step, _ in steps.append(step) }
     #expect(steps == [0])
     #expect(trainer.divergence == .diverged(epoch: 1, step: 2, what: "the loss is nan"))
     let error = #expect(throws: TrainingError.self) { try trainer.checkFinite() }
@@ -48,7 +48,7 @@ struct DivergenceTests {
     let trainer = Trainer(
       model: model, optimizer: try SGD(model.parameters(), lr: 0.01),
       loader: try BatchLoader(data, batchSize: 12))
-    trainer.trainEpoch()
+    try trainer.trainEpoch()
     try trainer.checkFinite()
     model.parameters()[2].value = Tensor(repeating: .infinity, shape: [4, 5])
     let error = #expect(throws: TrainingError.self) { try trainer.checkFinite() }

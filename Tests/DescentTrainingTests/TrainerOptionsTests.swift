@@ -17,7 +17,7 @@ struct TrainerOptionsTests {
     let trainer = Trainer(model: model, optimizer: optimizer, loader: loader)
     try trainer.setAccumulationSteps(accumulate)
     try trainer.setClipNorm(clipNorm)
-    trainer.trainEpoch()
+    try trainer.trainEpoch()
     return model.parameters().flatMap(\.value.scalars)
   }
 

@@ -14,6 +14,15 @@ public protocol Communicator: AnyObject {
   /// sum in `output`.
   func reduceScatterSum<Scalar: TensorScalar>(
     _ input: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>) throws
+  /// Starts replacing `buffer` by the element-wise sum over ranks and returns without waiting;
+  /// `buffer` must stay allocated and untouched until the returned collective completes.
+  func startAllReduceSum<Scalar: TensorScalar>(_ buffer: UnsafeMutableBufferPointer<Scalar>)
+    throws -> any PendingCollective
+  /// Sums `input` across ranks and leaves in `output` the `counts[rank]` elements of the sum that
+  /// follow the first `counts[0] + … + counts[rank − 1]` (`counts` sums to `input.count`).
+  func reduceScatterSum<Scalar: TensorScalar>(
+    _ input: UnsafeBufferPointer<Scalar>, counts: [Int],
+    into output: UnsafeMutableBufferPointer<Scalar>) throws
   /// Concatenates every rank's `input` in rank order into `output` (`size × input.count`).
   func allGather<Scalar: TensorScalar>(
     _ input: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>) throws
@@ -24,6 +33,20 @@ public protocol Communicator: AnyObject {
   func allGatherWords(_ words: [UInt64]) throws -> [[UInt64]]
   /// Waits until every rank has called it.
   func barrier() throws
+}
+
+/// A collective operation started without waiting for it (an MPI request).
+public protocol PendingCollective: AnyObject {
+  /// Whether the operation has completed; calling it also lets MPI make progress on it.
+  func test() throws -> Bool
+  /// Waits until the operation has completed.
+  func wait() throws
+}
+
+/// A collective that completed when it started (one process).
+final class CompletedCollective: PendingCollective {
+  func test() -> Bool { true }
+  func wait() {}
 }
 
 extension Communicator {
@@ -73,6 +96,22 @@ public final class SingleProcessCommunicator: Communicator {
     precondition(
       input.count == output.count, "reduce-scatter of \(input.count) into \(output.count)")
     for index in output.indices { output[index] = input[index] }
+  }
+
+  /// Leaves `buffer` as it is; already complete.
+  public func startAllReduceSum<Scalar: TensorScalar>(
+    _ buffer: UnsafeMutableBufferPointer<Scalar>
+  ) -> any PendingCollective {
+    CompletedCollective()
+  }
+
+  /// Copies `input` into `output`.
+  public func reduceScatterSum<Scalar: TensorScalar>(
+    _ input: UnsafeBufferPointer<Scalar>, counts: [Int],
+    into output: UnsafeMutableBufferPointer<Scalar>
+  ) {
+    precondition(counts == [input.count], "reduce-scatter counts \(counts) for one rank")
+    reduceScatterSum(input, into: output)
   }
 
   /// Copies `input` into `output`.

@@ -98,6 +98,35 @@ public final class MPICommunicator: Communicator {
         datatype(Scalar.self), mpi.sum, mpi.commWorld), function)
   }
 
+  /// `MPI_Iallreduce(MPI_IN_PLACE, buffer, MPI_SUM)`.
+  public func startAllReduceSum<Scalar: TensorScalar>(
+    _ buffer: UnsafeMutableBufferPointer<Scalar>
+  ) throws -> any PendingCollective {
+    let function = "MPI_Iallreduce"
+    let request = MPIRequest(mpi)
+    try mpi.check(
+      mpi.startAllReduce(
+        mpi.inPlace, buffer.baseAddress, try count(buffer.count, function), datatype(Scalar.self),
+        mpi.sum, mpi.commWorld, &request.handle), function)
+    return request
+  }
+
+  /// `MPI_Reduce_scatter(input, output, counts, MPI_SUM)`.
+  public func reduceScatterSum<Scalar: TensorScalar>(
+    _ input: UnsafeBufferPointer<Scalar>, counts: [Int],
+    into output: UnsafeMutableBufferPointer<Scalar>
+  ) throws {
+    let function = "MPI_Reduce_scatter"
+    precondition(
+      counts.count == size && counts.reduce(0, +) == input.count && counts[rank] <= output.count,
+      "reduce-scatter of \(input.count) by \(counts) into \(output.count)")
+    let counts32 = try counts.map { try count($0, function) }
+    try mpi.check(
+      mpi.reduceScatter(
+        input.baseAddress, output.baseAddress, counts32, datatype(Scalar.self), mpi.sum,
+        mpi.commWorld), function)
+  }
+
   /// `MPI_Allgather(input, output)`.
   public func allGather<Scalar: TensorScalar>(
     _ input: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>
@@ -143,5 +172,30 @@ public final class MPICommunicator: Communicator {
   /// `MPI_Barrier`.
   public func barrier() throws {
     try mpi.check(mpi.barrier(mpi.commWorld), "MPI_Barrier")
+  }
+}
+
+/// An `MPI_Request` of a nonblocking collective, waited on with `MPI_Wait` and polled with
+/// `MPI_Test`.
+final class MPIRequest: PendingCollective {
+  private let mpi: OpenMPILibrary
+  /// The request handle; `MPI_REQUEST_NULL` (`ompi_request_null`) once complete.
+  var handle: OpenMPILibrary.Handle?
+  private var done = false
+
+  init(_ mpi: OpenMPILibrary) { self.mpi = mpi }
+
+  func test() throws -> Bool {
+    guard !done else { return true }
+    var flag: Int32 = 0
+    try mpi.check(mpi.test(&handle, &flag, nil), "MPI_Test")
+    done = flag != 0
+    return done
+  }
+
+  func wait() throws {
+    guard !done else { return }
+    try mpi.check(mpi.wait(&handle, nil), "MPI_Wait")
+    done = true
   }
 }

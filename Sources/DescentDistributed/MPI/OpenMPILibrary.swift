@@ -29,6 +29,21 @@ final class OpenMPILibrary {
   let allReduce:
     @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle) ->
       Status
+  let startAllReduce:
+    @convention(c) (
+      UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle,
+      UnsafeMutablePointer<Handle?>
+    ) -> Status
+  let wait: @convention(c) (UnsafeMutablePointer<Handle?>, UnsafeMutableRawPointer?) -> Status
+  let test:
+    @convention(c) (
+      UnsafeMutablePointer<Handle?>, UnsafeMutablePointer<Int32>, UnsafeMutableRawPointer?
+    )
+      -> Status
+  let reduceScatter:
+    @convention(c) (
+      UnsafeRawPointer?, UnsafeMutableRawPointer?, UnsafePointer<Int32>?, Handle, Handle, Handle
+    ) -> Status
   let reduceScatterBlock:
     @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle) ->
       Status
@@ -91,6 +106,10 @@ final class OpenMPILibrary {
     setErrorHandler = try function("MPI_Comm_set_errhandler", as: type(of: setErrorHandler))
     errorString = try function("MPI_Error_string", as: type(of: errorString))
     allReduce = try function("MPI_Allreduce", as: type(of: allReduce))
+    startAllReduce = try function("MPI_Iallreduce", as: type(of: startAllReduce))
+    wait = try function("MPI_Wait", as: type(of: wait))
+    test = try function("MPI_Test", as: type(of: test))
+    reduceScatter = try function("MPI_Reduce_scatter", as: type(of: reduceScatter))
     reduceScatterBlock = try function("MPI_Reduce_scatter_block", as: type(of: reduceScatterBlock))
     allGather = try function("MPI_Allgather", as: type(of: allGather))
     broadcast = try function("MPI_Bcast", as: type(of: broadcast))

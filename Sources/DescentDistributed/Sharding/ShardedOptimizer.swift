@@ -6,13 +6,14 @@ import DescentTensor
 protocol ElementwiseStepping {}
 extension Optimizer: ElementwiseStepping where Algorithm: ElementwiseAlgorithm {}
 
-/// ZeRO stage 1: each rank keeps the optimizer state of only its contiguous 1/N slice of the
-/// flattened parameters.
+/// ZeRO: each rank keeps the optimizer state of only its contiguous 1/N slice of the flattened
+/// parameters.
 ///
-/// A step sums `weight ×` the gradients across ranks with a reduce-scatter (each rank receives
-/// the sum for its slice), steps an ordinary optimizer over one flat ``Parameter`` holding the
-/// slice, and all-gathers the updated slices into every rank's parameters. For an element-wise
-/// optimizer this is the same update, element for element, as the unsharded one.
+/// A step takes this rank's shard of the summed gradient (a ``GradientReducer`` in
+/// ``GradientReducer/Mode/reduceScatter(releasing:)`` mode gives it), steps an ordinary optimizer
+/// over one flat ``Parameter`` holding the slice, and all-gathers the updated slices into every
+/// rank's parameters. For an element-wise optimizer this is the same update, element for
+/// element, as the unsharded one.
 public final class ShardedOptimizer<Scalar: LaneScalar> {
   /// The model's parameters, updated in place.
   public let parameters: [Parameter<Scalar>]
@@ -74,18 +75,16 @@ public final class ShardedOptimizer<Scalar: LaneScalar> {
   /// The optimizer's class name.
   public var name: String { optimizer.name }
 
-  /// Sums `weight ×` every rank's gradients, steps this rank's slice with them and gathers the
-  /// updated parameters on every rank. Collective.
-  public func step(weight: Scalar) throws {
-    let length = received.count
-    try padded.withUnsafeMutableBufferPointer { flat in
-      layout.pack(parameters, into: flat, scale: weight) { $0.grad }
-      try received.withUnsafeMutableBufferPointer { mine in
-        try communicator.reduceScatterSum(UnsafeBufferPointer(flat), into: mine)
-      }
-    }
-    slice.grad = Tensor(shape: [shard.count], scalars: Array(received[0..<shard.count]))
+  /// Steps this rank's slice with the gradient in `slice.grad` (its shard of the summed
+  /// gradient) and gathers the updated parameters on every rank. Collective.
+  public func step() throws {
     optimizer.step()
+    try gatherParameters()
+  }
+
+  /// Copies every rank's slice of the parameters into every rank's parameters. Collective.
+  public func gatherParameters() throws {
+    let length = received.count
     slice.value.withUnsafeBufferPointer { values in
       for index in values.indices { received[index] = values[index] }
     }

@@ -4,8 +4,8 @@ import DescentOptim
 import DescentTensor
 import DescentTraining
 
-/// What ``DistributedBenchmark/measure(over:dataset:optimizer:batchSize:steps:)`` found, on one
-/// rank count. Codable, so a worker launched by `mpirun` can print it as JSON for `descent bench`.
+/// What ``DistributedBenchmark/measure(over:steps:)`` found, on one rank count. Codable, so a
+/// worker launched by `mpirun` can print it as JSON for `descent bench`.
 public struct DistributedBenchReport: Codable, Equatable, Sendable {
   /// One all-reduce size.
   public struct AllReduce: Codable, Equatable, Sendable {
@@ -18,20 +18,40 @@ public struct DistributedBenchReport: Codable, Equatable, Sendable {
     public var busGigabytesPerSecond: Double
   }
 
+  /// One way of stepping, timed.
+  public struct Step: Codable, Equatable, Sendable {
+    /// What was timed: `replicated, overlapped`, `replicated, after backward`, `ZeRO-1`, `ZeRO-2`.
+    public var setting: String
+    /// Mean seconds per step (the slowest rank's).
+    public var seconds: Double
+    /// The fraction of the step spent waiting for gradient reductions after the backward pass
+    /// (the slowest rank's).
+    public var waitShare: Double
+    /// Optimizer-state elements on rank 0.
+    public var stateElements: Int
+    /// Gradient elements rank 0 holds between steps.
+    public var gradientElements: Int
+  }
+
   /// The number of ranks.
   public var ranks: Int
   /// All-reduce timings, smallest size first.
   public var allReduce: [AllReduce]
-  /// Mean seconds per data-parallel step of the digits MLP with replicated optimizer state.
-  public var replicatedStepSeconds: Double
-  /// Mean seconds per step with ZeRO-1 sharded state.
-  public var zeroStepSeconds: Double
+  /// Step timings of the benchmark model.
+  public var steps: [Step]
 }
 
-/// Timings for `descent bench`: all-reduce bandwidth and data-parallel step time on the ranks of
-/// a communicator (``SingleProcessCommunicator`` for one rank, ``MPICommunicator`` under
-/// `mpirun -np N`). Every function is collective.
+/// Timings for `descent bench --ranks N`: all-reduce bandwidth and the data-parallel step time
+/// of a compute-bound MLP (784-1024-1024-10, Adam, global batch 256) on the ranks of a
+/// communicator (``SingleProcessCommunicator`` for one rank, ``MPICommunicator`` under
+/// `mpirun -np N`), with gradient reductions overlapped with the backward pass or not, and with
+/// ZeRO stages 1 and 2. Every function is collective.
 public enum DistributedBenchmark {
+  /// The model's widths.
+  public static let widths = [784, 1024, 1024, 10]
+  /// The global batch.
+  public static let batchSize = 256
+
   /// Mean seconds per all-reduce of `elements` `Float`s over `repetitions` runs (after one
   /// warm-up), the slowest rank's.
   public static func allReduce(
@@ -51,38 +71,60 @@ public enum DistributedBenchmark {
       busGigabytesPerSecond: seconds > 0 ? 2 * (ranks - 1) / ranks * bytes / seconds / 1e9 : 0)
   }
 
-  /// Mean seconds per step of `trainer` over `steps` steps (after one warm-up step), the slowest
-  /// rank's.
-  public static func stepSeconds<Scalar: LaneScalar>(
-    _ trainer: DataParallelTrainer<Scalar>, steps: Int
-  ) throws -> Double {
-    try trainer.train(until: trainer.stepsDone + 1)
-    try trainer.communicator.barrier()
-    let target = trainer.stepsDone + steps
-    return try slowest(over: trainer.communicator) { try trainer.train(until: target) }
-      / Double(steps)
+  /// The benchmark model, the same on every rank.
+  public static func model(seed: UInt64 = 0) -> Sequential<Float> {
+    var generator = SeededGenerator(seed: seed)
+    var layers: [any Module<Float>] = []
+    for (index, (inputs, outputs)) in zip(widths, widths.dropFirst()).enumerated() {
+      if index > 0 { layers.append(ReLU<Float>()) }
+      layers.append(Linear<Float>(inputs, outputs, generator: &generator))
+    }
+    return Sequential(layers)
   }
 
-  /// All-reduce timings at 1 Ki, 64 Ki and 1 Mi elements, and the step time of the digits MLP
-  /// (`optimizer` with its default options but `lr`, global batch `batchSize`) with replicated
-  /// and with sharded state.
-  public static func measure(
-    over communicator: any Communicator, dataset: Dataset<Float>, optimizer: String = "Adam",
-    batchSize: Int = 32, steps: Int = 20
-  ) throws -> DistributedBenchReport {
+  /// Random images of the model's input width with random labels: `batches` global batches.
+  public static func data(batches: Int, seed: UInt64 = 0) throws -> Dataset<Float> {
+    var generator = SeededGenerator(seed: seed)
+    let count = batches * batchSize
+    let features = Tensor<Float>(uniform: [count, widths[0]], generator: &generator)
+    let labels = (0..<count).map { _ in Int.random(in: 0..<widths.last!, using: &generator) }
+    return try Dataset(features: features, labels: labels)
+  }
+
+  /// Times `steps` steps (after two warm-up steps) of each setting: replicated state with
+  /// reductions overlapped and after the backward pass, ZeRO-1 and ZeRO-2.
+  public static func measure(over communicator: any Communicator, steps: Int = 10) throws
+    -> DistributedBenchReport
+  {
     let sizes = [1 << 10, 1 << 16, 1 << 20]
     let allReduce = try sizes.map { try Self.allReduce(elements: $0, over: communicator) }
-    func step(_ mode: DataParallelTrainer<Float>.Mode) throws -> Double {
-      let trainer = try DataParallelTrainer(
-        model: DigitsMLP.make(seed: 0, as: Float.self),
-        loader: try BatchLoader(dataset, batchSize: batchSize, seed: 0),
-        communicator: communicator, mode: mode
-      ) { try OptimizerCatalog.make(optimizer, parameters: $0) }
-      return try stepSeconds(trainer, steps: steps)
+    let dataset = try data(batches: steps + 2)
+    let settings: [(String, DataParallelStepping<Float>.ZeroStage, Bool)] = [
+      ("replicated, overlapped", .none, true), ("replicated, after backward", .none, false),
+      ("ZeRO-1", .one, true), ("ZeRO-2", .two, true),
+    ]
+    let rows = try settings.map { name, stage, overlap in
+      let model = Self.model()
+      let strategy = try DataParallelStepping(
+        model: model, communicator: communicator, stage: stage, overlap: overlap
+      ) { try Adam($0, lr: 1e-3) }
+      let trainer = Trainer(
+        model: model, loader: try BatchLoader(dataset, batchSize: batchSize, shuffle: false),
+        strategy: strategy)
+      try trainer.trainEpoch(stoppingAt: 2)
+      strategy.reducer.resetWaitSeconds()
+      try communicator.barrier()
+      let seconds = try slowest(over: communicator) {
+        try trainer.trainEpoch(stoppingAt: steps + 2)
+      }
+      let waits = try communicator.allGather([strategy.reducer.waitSeconds])
+      return DistributedBenchReport.Step(
+        setting: name, seconds: seconds / Double(steps),
+        waitShare: (waits.max() ?? 0) / max(seconds, 1e-12),
+        stateElements: strategy.stateElementCount,
+        gradientElements: strategy.gradientElementCount)
     }
-    return DistributedBenchReport(
-      ranks: communicator.size, allReduce: allReduce, replicatedStepSeconds: try step(.replicated),
-      zeroStepSeconds: try step(.zero))
+    return DistributedBenchReport(ranks: communicator.size, allReduce: allReduce, steps: rows)
   }
 
   /// The largest over ranks of the seconds `body` takes.

@@ -1,23 +1,22 @@
-import DescentData
 import DescentTensor
 import Foundation
 
 extension DistributedBenchmark {
   /// The worker side of a benchmark under `mpirun`: starts MPI, measures on every rank
-  /// (``measure(over:dataset:optimizer:batchSize:steps:)``), and returns the report as one line of
+  /// (``measure(over:steps:)``), and returns the report as one line of
   /// JSON on rank 0 (`nil` on the others) for the command to print. Finalizes MPI.
   ///
   /// - Throws: ``DistributedError`` outside `mpirun` or without Open MPI, or an MPI call error.
-  public static func runWorker(dataset: Dataset<Float>, steps: Int = 20) throws -> String? {
+  public static func runWorker(steps: Int = 10) throws -> String? {
     let communicator = try MPICommunicator()
-    let report = try measure(over: communicator, dataset: dataset, steps: steps)
+    let report = try measure(over: communicator, steps: steps)
     try communicator.finalize()
     guard communicator.isRoot else { return nil }
     return String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
   }
 
   /// Runs `mpirun --oversubscribe -np ranks executable arguments` (a command that calls
-  /// ``runWorker(dataset:steps:)`` and prints its line), and decodes the report from its output.
+  /// ``runWorker(steps:)`` and prints its line), and decodes the report from its output.
   ///
   /// - Throws: ``DistributedError/libraryMissing(library:reason:)`` when `mpirun` is not on the
   ///   PATH, ``DistributedError/call(function:code:message:)`` when the run fails or prints no

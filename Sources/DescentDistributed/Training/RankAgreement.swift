@@ -22,12 +22,9 @@ enum RankAgreement {
 
   /// A 64-bit FNV-1a digest of `text`, the same on every machine.
   static func digest(_ text: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x0000_0100_0000_01b3
-    }
-    return hash
+    var hash = FNV1a()
+    hash.add(text.utf8)
+    return hash.value
   }
 
   /// Compares every rank's digest of each named part with rank 0's, and throws
@@ -55,5 +52,12 @@ extension Communicator {
   /// being done ("to load the data"). Collective.
   public func agree<T>(_ action: String, _ body: () throws -> T) throws -> T {
     try RankAgreement.run(action, over: self, body)
+  }
+
+  /// Checks that every rank holds the same text for each named part (a digest of it is
+  /// compared), and throws ``DistributedError/rankMismatch(part:ranks:)`` on every rank for the
+  /// first part where any rank differs from rank 0. Collective.
+  public func checkSame(_ parts: [(name: String, text: String)]) throws {
+    try RankAgreement.checkSame(parts, over: self)
   }
 }

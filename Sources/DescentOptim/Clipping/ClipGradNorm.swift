@@ -26,7 +26,17 @@ public func clipGradNorm<Scalar: TensorScalar>(
     case .scale: break
     }
   }
-  let coefficient = Scalar(min(maxNorm / (total + 1e-6), 1))
+  scaleGradients(parameters, maxNorm: maxNorm, totalNorm: total)
+  return total
+}
+
+/// Multiplies the gradients of `parameters` by `min(1, maxNorm / (totalNorm + 1e-6))`, the
+/// scaling of ``clipGradNorm(_:maxNorm:normType:ifNonfinite:)`` with the total norm given (as
+/// when it was summed over the shards of several processes).
+public func scaleGradients<Scalar: TensorScalar>(
+  _ parameters: [Parameter<Scalar>], maxNorm: Double, totalNorm: Double
+) {
+  let coefficient = Scalar(min(maxNorm / (totalNorm + 1e-6), 1))
   for parameter in parameters {
     guard var gradient = parameter.grad else { continue }
     gradient.withUnsafeMutableBufferPointer { values in
@@ -34,7 +44,6 @@ public func clipGradNorm<Scalar: TensorScalar>(
     }
     parameter.grad = gradient
   }
-  return total
 }
 
 /// ``clipGradNorm(_:maxNorm:normType:ifNonfinite:)`` with PyTorch's flag: `errorIfNonfinite`

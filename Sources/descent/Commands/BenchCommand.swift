@@ -106,7 +106,7 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
-    if mpiWorker { return try DistributedBench.worker(dataset: try Digits.load()) }
+    if mpiWorker { return try DistributedBench.worker() }
     let timing = BenchTiming(warmups: warmups ?? (quick ? 1 : 2), runs: runs ?? (quick ? 3 : 7))
     let pool = threads.map { WorkerPool(threadCount: $0) } ?? .shared
     print("threads: \(pool.threadCount)")
@@ -130,7 +130,7 @@ struct BenchCommand: ParsableCommand {
       print("\nDigits MLP 64-100-10, batch 32:")
       print(BenchReport.trainingTable(rows))
     }
-    if let ranks { try DistributedBench.run(ranks: ranks, dataset: try Digits.load()) }
+    if let ranks { try DistributedBench.run(ranks: ranks) }
   }
 
   /// The engine rows, named as `scripts/compare-torch.py` names PyTorch's.

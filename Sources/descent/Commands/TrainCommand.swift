@@ -1,5 +1,6 @@
 import ArgumentParser
 import DescentData
+import DescentDistributed
 import DescentNN
 import DescentOptim
 import DescentTraining
@@ -125,35 +126,71 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     if parallel.distributed { return try runDistributed() }
-    let dataset = try loadDataset()
-    let (train, test) = try dataset.splitForTraining(
-      testFraction: 0.2, seed: seed, source: data ?? "digits")
-    let (model, modelName) = try makeModel(for: dataset)
-    let optimizer = try makeOptimizer(for: model.parameters())
-    let trainer = Trainer(
-      model: model, optimizer: optimizer,
-      loader: try BatchLoader(train, batchSize: batchSize(for: train.count), seed: seed))
-    print(
+    try train(over: nil)
+  }
+
+  /// Trains on this process, or data-parallel on every rank of `communicator` (rank 0 prints):
+  /// one loop either way.
+  func train(over communicator: (any Communicator)?) throws {
+    let root = communicator?.isRoot ?? true
+    func say(_ line: String) { if root { print(line) } }
+    func agree<T>(_ action: String, _ body: () throws -> T) throws -> T {
+      guard let communicator else { return try body() }
+      return try communicator.agree(action, body)
+    }
+    if let communicator { try communicator.checkSame(runSettings()) }
+    let (dataset, train, test) = try agree("to load the data") {
+      let dataset = try loadDataset()
+      let (train, test) = try dataset.splitForTraining(
+        testFraction: 0.2, seed: seed, source: data ?? "digits")
+      return (dataset, train, test)
+    }
+    let (model, modelName) = try agree("to build the model") { try makeModel(for: dataset) }
+    let loader = try BatchLoader(train, batchSize: try batchSize(for: train.count), seed: seed)
+    let strategy: any StepStrategy<Float>
+    if let communicator {
+      strategy = try DataParallelStepping(
+        model: model, communicator: communicator, stage: try parallel.zeroStage(),
+        makeOptimizer: makeOptimizer(for:))
+    } else {
+      strategy = LocalStepping(try makeOptimizer(for: model.parameters()))
+    }
+    let trainer = Trainer(model: model, loader: loader, strategy: strategy)
+    let loop = try TrainingLoop(
+      trainer: trainer, plan: try extras.plan(epochs: epochs, steps: parallel.steps))
+    if let communicator {
+      say(
+        "\(communicator.size) ranks, \(loader.batchSize / communicator.size) samples each per "
+          + "batch of \(loader.batchSize); \(parallel.stateDescription)")
+    }
+    say(
       "\(train.count) training and \(test.count) test samples; \(modelName), "
         + "\(model.parameterCount) parameters")
-    print(optimizer)
-    let session = try TrainingSession(
-      flags: extras, trainer: trainer, model: model, epochs: epochs)
-    for epoch in session.firstEpoch...max(session.firstEpoch, epochs) where epoch <= epochs {
-      let fit = try session.runEpoch(epoch) { trainer.evaluate(test).loss }
-      let check = trainer.evaluate(test)
+    say(trainer.optimizer.description)
+    if let resumed = loop.resumedFrom, let resume = extras.resume {
+      say("resumed from \(resume) after epoch \(resumed.epoch), step \(trainer.stepsDone)")
+    }
+    try loop.run(test: test) { report in
       var line = String(
         format: "epoch %3d  loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  lr %.3g",
-        epoch, fit.loss, fit.accuracy, check.loss, check.accuracy,
-        optimizer.learningRate(ofGroup: 0))
-      if let averaged = session.withAveragedWeights({ trainer.evaluate(test) }) {
+        report.epoch, report.train.loss, report.train.accuracy, report.test.loss,
+        report.test.accuracy, trainer.optimizer.learningRate(ofGroup: 0))
+      if let averaged = loop.withAveragedWeights({ trainer.evaluate(test) }) {
         line += String(format: "  averaged acc %.4f", averaged.accuracy)
       }
-      print(line)
+      say(line)
     }
-    print(String(format: "final test accuracy %.4f", trainer.evaluate(test).accuracy))
-    if let averaged = session.withAveragedWeights({ trainer.evaluate(test) }) {
-      print(String(format: "final test accuracy with averaged weights %.4f", averaged.accuracy))
+    say(String(format: "final test accuracy %.4f", trainer.evaluate(test).accuracy))
+    if let averaged = loop.withAveragedWeights({ trainer.evaluate(test) }) {
+      say(String(format: "final test accuracy with averaged weights %.4f", averaged.accuracy))
+    }
+    if let communicator, let parallel = strategy as? DataParallelStepping<Float> {
+      let counts = try communicator.allGatherWords([
+        UInt64(parallel.stateElementCount), UInt64(parallel.gradientElementCount),
+      ])
+      say(
+        "optimizer state elements per rank: \(counts.map { String($0[0]) }.joined(separator: " "))")
+      say("gradient elements per rank: \(counts.map { String($0[1]) }.joined(separator: " "))")
     }
   }
 

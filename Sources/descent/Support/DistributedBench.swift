@@ -1,16 +1,14 @@
 import ArgumentParser
-import DescentData
 import DescentDistributed
 import Foundation
 
-/// The MPI part of `descent bench`: all-reduce bandwidth and the digits step time, with 1 rank
-/// (in process) and with `ranks` ranks (this executable relaunched under `mpirun`).
+/// The MPI part of `descent bench`: all-reduce bandwidth and the step time of a compute-bound
+/// MLP, with 1 rank (in process) and with `ranks` ranks (this executable relaunched under
+/// `mpirun`).
 enum DistributedBench {
-  /// Measures and prints the table; `ranks` ranks are launched as `descent bench --mpi-worker`.
-  static func run(ranks: Int, dataset: Dataset<Float>) throws {
-    var reports = [
-      try DistributedBenchmark.measure(over: SingleProcessCommunicator(), dataset: dataset)
-    ]
+  /// Measures and prints the tables; `ranks` ranks are launched as `descent bench --mpi-worker`.
+  static func run(ranks: Int) throws {
+    var reports = [try DistributedBenchmark.measure(over: SingleProcessCommunicator())]
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
     do {
       reports.append(
@@ -19,24 +17,29 @@ enum DistributedBench {
     } catch {
       print("(\(ranks) ranks not measured: \(error))")
     }
-    print("\nData parallel (Open MPI), digits MLP, Adam, global batch 32:")
-    print("ranks  all-reduce GB/s (1Ki / 64Ki / 1Mi floats)   step ms replicated   step ms ZeRO-1")
+    print("\nAll-reduce (Open MPI), bus bandwidth:")
+    print("ranks  GB/s at 1Ki / 64Ki / 1Mi floats")
+    for report in reports where report.ranks > 1 {
+      let bandwidth = report.allReduce.map { String(format: "%6.2f", $0.busGigabytesPerSecond) }
+      print(String(format: "%5d  ", report.ranks) + bandwidth.joined(separator: " / "))
+    }
+    let widths = DistributedBenchmark.widths.map(String.init).joined(separator: "-")
+    print(
+      "\nData-parallel step, MLP \(widths), Adam, global batch \(DistributedBenchmark.batchSize) "
+        + "(slowest rank; wait = time after backward spent finishing gradient reductions):")
+    print("ranks  setting                       step ms   wait share   state/rank   grads/rank")
     for report in reports {
-      // One rank moves nothing between ranks: no bus bandwidth to show.
-      let bandwidth =
-        report.ranks == 1
-        ? "(no traffic)"
-        : report.allReduce.map { String(format: "%6.2f", $0.busGigabytesPerSecond) }
-          .joined(separator: " / ")
-      print(
-        String(
-          format: "%5d  %-42@ %14.3f %16.3f", report.ranks, bandwidth,
-          report.replicatedStepSeconds * 1000, report.zeroStepSeconds * 1000))
+      for step in report.steps {
+        print(
+          String(
+            format: "%5d  %-28@ %8.2f   %9.1f%%   %10d   %10d", report.ranks, step.setting,
+            step.seconds * 1000, step.waitShare * 100, step.stateElements, step.gradientElements))
+      }
     }
   }
 
   /// The worker side: measures on every rank and prints the JSON report on rank 0.
-  static func worker(dataset: Dataset<Float>) throws {
-    if let line = try DistributedBenchmark.runWorker(dataset: dataset) { print(line) }
+  static func worker() throws {
+    if let line = try DistributedBenchmark.runWorker() { print(line) }
   }
 }

@@ -120,105 +120,25 @@ struct TrainingExtrasFlags: ParsableArguments {
   }
 }
 
-/// One run of `descent train` with its extras: steps schedulers, updates averages, clips,
-/// accumulates, and saves or resumes checkpoints.
-final class TrainingSession {
-  let trainer: Trainer<Float>
-  let scheduler: (any LRScheduler)?
-  let averaging: AveragedModel<Float>?
-  let swaStart: Int?
-  let perStepScheduler: Bool
-  let checkpoint: TrainingCheckpoint<Float>
-  let checkpointURL: URL?
-  /// The epoch to start from (1 unless resumed).
-  private(set) var firstEpoch = 1
-
-  init(flags: TrainingExtrasFlags, trainer: Trainer<Float>, model: any Module<Float>, epochs: Int)
-    throws
-  {
-    self.trainer = trainer
-    try trainer.setAccumulationSteps(flags.accumulate)
-    try trainer.setClipNorm(flags.clipNorm)
-    let stepsPerEpoch = (trainer.loader.batchCount + flags.accumulate - 1) / flags.accumulate
-    let optimizer = trainer.optimizer
-    if let name = flags.scheduler {
-      var options = try flags.parsedSchedulerOptions()
-      if name == "OneCycleLR", options["total_steps"] == nil, options["epochs"] == nil {
-        options["total_steps"] = .number(Double(epochs * stepsPerEpoch))
-      }
-      let built = try makeLRScheduler(name, options: options, optimizer: optimizer)
-      scheduler = built
-      perStepScheduler = ["OneCycleLR", "CyclicLR"].contains(name)
-      let steps = epochs * stepsPerEpoch
-      if let oneCycle = built as? OneCycleLR, oneCycle.rule.totalSteps < steps {
-        throw SchedulerError.invalidOption(
-          scheduler: name, option: "total_steps", value: "\(oneCycle.rule.totalSteps)",
-          requirement: "the run takes \(steps) steps (\(epochs) epochs of \(stepsPerEpoch)), "
-            + "and PyTorch raises when OneCycleLR is stepped past total_steps")
-      }
-    } else if flags.swa {
-      let lr = flags.swaLR ?? optimizer.learningRate(ofGroup: 0)
-      scheduler = try SWALR(optimizer, swaLR: .all(lr))
-      perStepScheduler = false
-    } else {
-      scheduler = nil
-      perStepScheduler = false
-    }
-    if let decay = flags.ema {
-      averaging = AveragedModel(
-        model,
-        rule: try .exponential(decay: decay, warmup: flags.emaWarmup ? .inverseGamma() : .none))
-    } else if flags.swa {
-      averaging = AveragedModel(model)
-    } else {
-      averaging = nil
-    }
-    swaStart = flags.swa ? (flags.swaStart ?? max(1, epochs * 3 / 4)) : nil
-    checkpoint = TrainingCheckpoint(
-      model: model, optimizer: optimizer, scheduler: scheduler, averaging: averaging)
-    checkpointURL = flags.checkpointURL
-    if let resume = flags.resume {
-      let progress = try checkpoint.load(from: URL(fileURLWithPath: resume))
-      trainer.epochsDone = progress.epoch
-      firstEpoch = progress.epoch + 1
-      print("resumed from \(resume) after epoch \(progress.epoch)")
-    }
-  }
-
-  /// Trains epoch `epoch` and does what follows it; `testLoss` is evaluated after training.
+extension TrainingExtrasFlags {
+  /// The plan these flags describe for a run of `epochs` epochs (or `steps` optimizer steps).
   ///
-  /// - Throws: ``TrainingError/diverged(epoch:step:what:)`` when a loss or a parameter is not
-  ///   finite (before anything is saved), ``SchedulerError`` for a step past the schedule's end.
-  func runEpoch(_ epoch: Int, testLoss: () -> Double) throws -> Evaluation {
-    let ema = swaStart == nil ? averaging : nil
-    var schedulerError: (any Error)?
-    let fit = trainer.trainEpoch { _, _ in
-      ema?.updateParameters()
-      if perStepScheduler, schedulerError == nil, let stepped = scheduler as? any EpochLRScheduler {
-        do { try stepped.checkedStep() } catch { schedulerError = error }
-      }
+  /// - Throws: ``CommandError`` for a malformed `--scheduler-option`.
+  func plan(epochs: Int, steps: Int?) throws -> TrainingPlan {
+    var plan = TrainingPlan(epochs: epochs)
+    plan.steps = steps
+    plan.accumulate = accumulate
+    plan.clipNorm = clipNorm
+    if let scheduler {
+      plan.scheduler = .init(name: scheduler, options: try parsedSchedulerOptions())
     }
-    try trainer.checkFinite()
-    if let schedulerError { throw schedulerError }
-    if let swaStart {
-      if epoch >= swaStart {
-        averaging?.updateParameters()
-        try (scheduler as? any EpochLRScheduler)?.checkedStep()
-      }
-    } else if let plateau = scheduler as? ReduceLROnPlateau {
-      plateau.step(metric: testLoss())
-    } else if !perStepScheduler, let stepped = scheduler as? any EpochLRScheduler {
-      try stepped.checkedStep()
+    if let ema {
+      plan.averaging = .exponential(decay: ema, warmup: emaWarmup)
+    } else if swa {
+      plan.averaging = .stochastic(startEpoch: swaStart, lr: swaLR)
     }
-    if let checkpointURL {
-      try checkpoint.save(to: checkpointURL, progress: TrainingProgress(epoch: epoch))
-    }
-    return fit
-  }
-
-  /// Runs `body` with the averaged weights in the model when averaging has begun.
-  func withAveragedWeights<R>(_ body: () throws -> R) rethrows -> R? {
-    guard let averaging, averaging.nAveraged > 0 else { return nil }
-    return try averaging.withAveragedWeights(body)
+    plan.checkpoint = checkpointURL
+    plan.resume = resume.map { URL(fileURLWithPath: $0) }
+    return plan
   }
 }

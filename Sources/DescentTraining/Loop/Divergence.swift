@@ -8,9 +8,9 @@ extension Trainer {
   /// - Throws: ``TrainingError/diverged(epoch:step:what:)``.
   public func checkFinite() throws {
     if let divergence { throw divergence }
-    let steps = (loader.batchCount + accumulationSteps - 1) / accumulationSteps
-    if let what = Self.nonFiniteParameter(optimizer.parameters) {
-      throw TrainingError.diverged(epoch: epochsDone, step: steps, what: what)
+    if let what = Self.nonFiniteParameter(model.parameters()) {
+      let step = stepsDone - (epochsDone - 1) * stepsPerEpoch
+      throw TrainingError.diverged(epoch: epochsDone, step: step, what: what)
     }
   }
 
