@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system libraries Descent builds against when they are missing (Debian/Ubuntu):
 # OpenBLAS (cblas), cairo (figures), a font for figure text, and Open MPI (mpirun and libmpi, for
-# `descent train --distributed` and its tests; Descent itself builds without it).
+# `descent train --distributed` and its tests; Descent itself builds without it), and iproute2
+# (`ip netns`, for the two-host test in scripts/two-hosts/).
 set -euo pipefail
-packages=(libopenblas-dev libcairo2-dev fonts-dejavu-core pkg-config openmpi-bin libopenmpi-dev)
+packages=(libopenblas-dev libcairo2-dev fonts-dejavu-core pkg-config openmpi-bin libopenmpi-dev
+  iproute2)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -96,6 +96,27 @@ enum MPILauncher {
       ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", try descent().path] + arguments)
   }
 
+  /// scripts/two-hosts/mpirun.sh, which runs `mpirun -np 2` with each rank on its own "host": a
+  /// network namespace, the two joined by a veth pair that all of Open MPI's traffic crosses.
+  static func twoHostsScript() throws -> URL {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let script = root.appendingPathComponent("scripts/two-hosts/mpirun.sh")
+    guard FileManager.default.isExecutableFile(atPath: script.path) else {
+      throw Missing(description: "\(script.path) is missing or not executable")
+    }
+    return script
+  }
+
+  /// `descent arguments` on two ranks, one per network namespace, through
+  /// scripts/two-hosts/mpirun.sh (which needs root), stopped after `timeout` seconds. The output
+  /// ends with the veth byte counters of both hosts.
+  static func descentOnTwoHosts(_ arguments: [String], timeout: Int = 120) throws -> Outcome {
+    try run(
+      try twoHostsScript(), ["--timeout", "\(timeout)", try descent().path] + arguments,
+      timeout: TimeInterval(timeout + 30))
+  }
+
   /// Two ranks started with different `descent` arguments (MPMD launch).
   static func descent(rank0: [String], rank1: [String]) throws -> Outcome {
     let binary = try descent().path
