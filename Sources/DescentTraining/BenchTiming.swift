@@ -20,7 +20,7 @@ public struct BenchTiming: Sendable, Equatable {
 
   /// ``medianSeconds(_:)`` of a body that may throw; the first error stops the runs and is
   /// rethrown.
-  public func medianSeconds(throwing body: () throws -> Void) throws -> Double {
+  public func checkedMedianSeconds(_ body: () throws -> Void) throws -> Double {
     var failure: (any Error)?
     let seconds = medianSeconds {
       guard failure == nil else { return }

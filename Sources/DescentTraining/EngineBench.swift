@@ -138,7 +138,7 @@ extension EngineBench {
     let trainer = Trainer(
       model: model, optimizer: optimizer,
       loader: try BatchLoader(train, batchSize: batchSize, seed: 0))
-    let median = try BenchTiming(warmups: 0, runs: epochs).medianSeconds(throwing: {
+    let median = try BenchTiming(warmups: 0, runs: epochs).checkedMedianSeconds({
       try trainer.trainEpoch()
     })
     let accuracy = trainer.evaluate(test).accuracy

@@ -56,7 +56,7 @@ public enum TrainingBench {
     let trainer = Trainer(
       model: model, optimizer: optimizer,
       loader: try BatchLoader(train, batchSize: batchSize, seed: seed))
-    let seconds = try timing.medianSeconds(throwing: { try trainer.trainEpoch() })
+    let seconds = try timing.checkedMedianSeconds { try trainer.trainEpoch() }
     return TrainingBenchRow(
       optimizer: setting.label, samplesPerSecond: Double(train.count) / seconds,
       testAccuracy: trainer.evaluate(test).accuracy, epochs: trainer.epochsDone)
