@@ -100,6 +100,8 @@ do {
     try checkCollectives(Float.self, on: communicator)
     try checkCollectives(Double.self, on: communicator)
     try checkReducer(on: communicator)
+    let compared = try checkFollowsOneProcess(on: communicator)
+    if communicator.isRoot { print("ok \(compared) runs follow one process") }
     var failedEverywhere = false
     do {
       try communicator.agree("a check that fails on rank 0") {

@@ -64,6 +64,11 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
     numBatchesTracked = trackRunningStats ? Buffer(Tensor(zeros: []), isInteger: true) : nil
   }
 
+  /// Sums a buffer element-wise over the processes of a data-parallel job, in place. When set,
+  /// training-mode batches are normalized with the statistics of the global batch (PyTorch's
+  /// `SyncBatchNorm`); data-parallel training sets it. `nil` (the default): this process's batch.
+  public var crossProcessSum: ((UnsafeMutableBufferPointer<Scalar>) -> Void)?
+
   /// The layer's printed name (`BatchNorm2d`).
   var layerName: String { String(String(describing: type(of: self)).prefix { $0 != "<" }) }
 
@@ -94,9 +99,45 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
         "\(layerName): expected more than 1 value per channel when training, got input of shape "
           + "\(input.shape)")
     }
+    if isTraining, let crossProcessSum {
+      return synchronizedForward(input, sum: crossProcessSum, perChannel: perChannel)
+    }
     let (output, mean, variance) = input.batchNorm(
       weight: weight?.value, bias: bias?.value, eps: epsilon)
     if isTraining { updateRunningStatistics(mean: mean, variance: variance, count: perChannel) }
+    return output
+  }
+
+  /// Training-mode normalization with statistics over the whole global batch, whose parts are
+  /// on several processes (PyTorch's `SyncBatchNorm`): the per-channel sums are summed across
+  /// processes by `sum`, in the forward pass and (their gradients) in the backward pass, so every
+  /// process normalizes as one process holding the whole batch would.
+  private func synchronizedForward(
+    _ input: Tensor<Scalar>, sum: @escaping (UnsafeMutableBufferPointer<Scalar>) -> Void,
+    perChannel: Int
+  ) -> Tensor<Scalar> {
+    func acrossProcesses(_ local: Tensor<Scalar>) -> Tensor<Scalar> {
+      var total = local.detached.contiguous()
+      total.withUnsafeMutableBufferPointer { sum($0) }
+      return Tensor.differentiable(total, inputs: [local]) { gradient in
+        var summed = gradient.contiguous()
+        summed.withUnsafeMutableBufferPointer { sum($0) }
+        return [summed]
+      }
+    }
+    var counts = [Scalar(perChannel)]
+    counts.withUnsafeMutableBufferPointer { sum($0) }
+    let count = counts[0]
+    let axes = [0] + Array(2..<input.rank)
+    var broadcastShape = [Int](repeating: 1, count: input.rank)
+    broadcastShape[1] = numFeatures
+    let mean = acrossProcesses(input.sum(axes: axes)) / count
+    let centered = input - mean.reshaped(broadcastShape)
+    let variance = acrossProcesses((centered * centered).sum(axes: axes)) / count
+    var output = centered / (variance + Scalar(eps)).sqrt().reshaped(broadcastShape)
+    if let weight { output = output * weight.value.reshaped(broadcastShape) }
+    if let bias { output = output + bias.value.reshaped(broadcastShape) }
+    updateRunningStatistics(mean: mean.detached, variance: variance.detached, count: Int(count))
     return output
   }
 

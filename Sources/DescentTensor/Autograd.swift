@@ -183,6 +183,12 @@ extension Tensor {
         stack.append((input, false))
       }
     }
+    // A parameter read several times in the forward pass has several leaves: its hook runs
+    // after the last of them has added its gradient.
+    var hookedLeaves: [ObjectIdentifier: Int] = [:]
+    for node in order where node.isLeaf && node.parameter?.postAccumulateGradHook != nil {
+      hookedLeaves[ObjectIdentifier(node.parameter!), default: 0] += 1
+    }
     root.receive(start)
     for current in order.reversed() {
       guard let grad = current.pending else { continue }
@@ -190,7 +196,11 @@ extension Tensor {
       if current.isLeaf {
         if let parameter = current.parameter {
           parameter.accumulateGrad(grad)
-          parameter.postAccumulateGradHook?(parameter)
+          if let hook = parameter.postAccumulateGradHook {
+            let remaining = hookedLeaves[ObjectIdentifier(parameter), default: 1] - 1
+            hookedLeaves[ObjectIdentifier(parameter)] = remaining
+            if remaining == 0 { hook(parameter) }
+          }
         } else if current.leafGradient == nil {
           current.leafGradient = grad.detached
         } else {

@@ -69,9 +69,11 @@ extension ModelKind {
 /// The CNN `descent train --model cnn` trains on digits (8x8 images, one channel, given as 64
 /// features per row).
 public enum DigitsCNN {
-  /// `Unflatten(1, (1, 8, 8))`, two blocks of `Conv2d(3x3, padding 1) -> BatchNorm2d -> ReLU ->
-  /// MaxPool2d(2)` with `channels` and twice as many filters, `Flatten`, and `Linear` to
-  /// `classes`, initialised from `seed`.
+  /// `Unflatten(1, (1, 8, 8))`, two blocks of `Conv2d(3x3, padding 1, bias=False) ->
+  /// BatchNorm2d -> ReLU -> MaxPool2d(2)` with `channels` and twice as many filters, `Flatten`,
+  /// and `Linear` to `classes`, initialised from `seed`. The convolutions have no bias, as is
+  /// usual before batch normalization, which subtracts any bias again (its gradient would be
+  /// zero up to rounding, which Adam would turn into full-size steps of noise).
   public static func make<Scalar: TensorScalar>(
     channels: Int = 16, classes: Int = 10, seed: UInt64, as _: Scalar.Type = Scalar.self
   ) -> Sequential<Scalar> {
@@ -80,9 +82,10 @@ public enum DigitsCNN {
     GlobalGenerator.manualSeed(seed)
     return Sequential(
       Unflatten<Scalar>(dim: 1, sizes: [1, 8, 8]),
-      Conv2d<Scalar>(inChannels: 1, outChannels: channels, kernelSize: 3, padding: 1),
+      Conv2d<Scalar>(inChannels: 1, outChannels: channels, kernelSize: 3, padding: 1, bias: false),
       BatchNorm2d<Scalar>(numFeatures: channels), ReLU<Scalar>(), MaxPool2d<Scalar>(kernelSize: 2),
-      Conv2d<Scalar>(inChannels: channels, outChannels: 2 * channels, kernelSize: 3, padding: 1),
+      Conv2d<Scalar>(
+        inChannels: channels, outChannels: 2 * channels, kernelSize: 3, padding: 1, bias: false),
       BatchNorm2d<Scalar>(numFeatures: 2 * channels), ReLU<Scalar>(),
       MaxPool2d<Scalar>(kernelSize: 2), Flatten<Scalar>(),
       Linear<Scalar>(2 * channels * 2 * 2, classes))

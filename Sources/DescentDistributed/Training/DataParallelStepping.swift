@@ -76,6 +76,24 @@ public final class DataParallelStepping<Scalar: LaneScalar>: StepStrategy {
       try parameter.withUnsafeMutableValues { try communicator.broadcast($0, root: 0) }
     }
     sharded?.refreshSlice()
+    // Batch normalization sees the global batch (SyncBatchNorm); a failed sum inside a forward
+    // or backward pass is raised after it, by the step.
+    for case let norm as BatchNorm<Scalar> in model.namedModules().map(\.module) {
+      norm.crossProcessSum = { [unowned self] buffer in
+        do { try communicator.allReduceSum(buffer) } catch { passFailure = passFailure ?? error }
+      }
+    }
+  }
+
+  /// The first error of a collective called from inside a forward or backward pass.
+  private var passFailure: (any Error)?
+
+  /// Throws the first error of a collective called from inside a forward or backward pass.
+  private func checkPass() throws {
+    if let failure = passFailure {
+      passFailure = nil
+      throw failure
+    }
   }
 
   /// The optimizer: of the whole model, or under ZeRO of this rank's slice.
@@ -108,6 +126,7 @@ public final class DataParallelStepping<Scalar: LaneScalar>: StepStrategy {
   public func step(clipNorm: Double?, _ evaluate: () throws -> StepTally) throws -> StepTally {
     if let sharded {
       let local = try evaluate()
+      try checkPass()
       try reducer.finish()
       let gradient = reducer.shardGradient
       var squares = 0.0
@@ -124,6 +143,7 @@ public final class DataParallelStepping<Scalar: LaneScalar>: StepStrategy {
     var first: StepTally?
     try optimizer.step {
       let local = try evaluate()
+      try checkPass()
       try reducer.finish()
       let total = tally(try sum([local.lossSum, Double(local.correct), Double(local.samples)]))
       if first == nil { first = total }
