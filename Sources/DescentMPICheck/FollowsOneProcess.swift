@@ -34,7 +34,7 @@ func trainedParameters(
   _ setting: FollowCase, dataset: Dataset<Float>, steps: Int,
   over communicator: (any Communicator)?, stage: DataParallelStepping<Float>.ZeroStage
 ) throws -> [[Float]]? {
-  let model = try setting.model.make(for: dataset, hidden: 32, seed: 0).model
+  let model = try setting.model.make(for: dataset, hidden: [32], seed: 0).model
   let options: [String: HyperparameterValue] = ["lr": .number(setting.lr)]
   func optimizer(_ parameters: [Parameter<Float>]) throws -> any TrainingOptimizer<Float> {
     try OptimizerCatalog.make(setting.optimizer, parameters: parameters, options: options)

@@ -14,36 +14,58 @@ public enum ModelKind: String, CaseIterable, Sendable {
 
 extension ModelKind {
   /// The model for `dataset`, initialised from `seed`: its feature count in (8x8 images for the
-  /// CNN, token ids for the transformer), its class count out; `hidden` is the MLP's width.
-  /// Returns the model and a short description (`"MLP 64-100-10"`).
+  /// CNN, token ids for the transformer), its class count out. `hidden` sizes the model: the
+  /// MLP's hidden widths (default `[100]`), the CNN's first-block channels (default 16; the
+  /// second block has twice as many), the transformer's model width (default 32, a multiple of
+  /// its 4 heads). Returns the model and a short description (`"MLP 64-100-10"`).
   ///
-  /// - Throws: ``TrainingError/invalidOption(_:_:)`` when the data does not fit the model.
-  public func make(for dataset: Dataset<Float>, hidden: Int = 100, seed: UInt64) throws -> (
+  /// - Throws: ``TrainingError/invalidOption(_:_:)`` when the data or the sizes do not fit the
+  ///   model.
+  public func make(for dataset: Dataset<Float>, hidden: [Int]? = nil, seed: UInt64) throws -> (
     model: any Module<Float>, description: String
   ) {
     let (features, classes) = (dataset.featureCount, dataset.classCount)
+    if let hidden, hidden.isEmpty || hidden.contains(where: { !(1...100_000).contains($0) }) {
+      throw TrainingError.invalidOption(
+        "hidden", "\(hidden): give one or more widths, each in 1...100000")
+    }
+    if self != .mlp, let hidden, hidden.count != 1 {
+      throw TrainingError.invalidOption(
+        "hidden", "\(hidden): the \(rawValue) takes one size (the MLP takes a list)")
+    }
     switch self {
     case .mlp:
+      let widths = hidden ?? [100]
       return (
-        DigitsMLP.make(inputs: features, hidden: hidden, classes: classes, seed: seed),
-        "MLP \(features)-\(hidden)-\(classes)"
+        DigitsMLP.make(inputs: features, hiddenLayers: widths, classes: classes, seed: seed),
+        "MLP " + ([features] + widths + [classes]).map(String.init).joined(separator: "-")
       )
     case .cnn:
       guard features == 64 else {
         throw TrainingError.invalidOption(
           "model", "cnn: it takes 8x8 images (64 features per row); the data has \(features)")
       }
-      return (DigitsCNN.make(classes: classes, seed: seed), "CNN 1x8x8 -> \(classes)")
+      let channels = hidden?[0] ?? 16
+      return (
+        DigitsCNN.make(channels: channels, classes: classes, seed: seed),
+        "CNN 1x8x8 -> \(channels) -> \(2 * channels) channels -> \(classes)"
+      )
     case .transformer:
       let tokens = dataset.features.scalars
       guard tokens.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 100_000 }) else {
         throw TrainingError.invalidOption(
           "model", "transformer: it takes token ids (whole numbers 0..<100000) as features")
       }
+      let width = hidden?[0] ?? 32
+      guard width % 4 == 0 else {
+        throw TrainingError.invalidOption(
+          "hidden", "\(width): the transformer's width must be a multiple of its 4 heads")
+      }
       let vocabulary = max(Int(tokens.max() ?? 0) + 1, classes)
       return (
-        SequenceTransformer.make(vocabulary: vocabulary, length: features, seed: seed),
-        "transformer over \(features) tokens of \(vocabulary)"
+        SequenceTransformer.make(
+          vocabulary: vocabulary, length: features, dModel: width, seed: seed),
+        "transformer of width \(width) over \(features) tokens of \(vocabulary)"
       )
     }
   }

@@ -13,7 +13,7 @@ struct ModelOptionTests {
     let cnn = try TrainCommand.parse(["--model", "cnn"])
     let digits = try cnn.loadDataset()
     let (model, name) = try cnn.makeModel(for: digits)
-    #expect(name == "CNN 1x8x8 -> 10")
+    #expect(name == "CNN 1x8x8 -> 16 -> 32 channels -> 10")
     #expect(model(digits.features.rows(0..<4)).shape == [4, 10])
 
     let transformer = try TrainCommand.parse(["--model", "transformer"])
@@ -24,6 +24,34 @@ struct ModelOptionTests {
 
     let mlp = try TrainCommand.parse(["--hidden", "7"])
     #expect(try mlp.makeModel(for: digits).model.parameters()[0].shape == [7, 64])
+  }
+
+  /// `--hidden` sizes every model: the MLP's widths in order, the CNN's channels, the
+  /// transformer's width; sizes a model cannot take are refused with the reason.
+  @Test func hiddenSizesEveryModel() throws {
+    let digits = try Digits.load(as: Float.self)
+    let deep = try TrainCommand.parse(["--hidden", "256,128"]).makeModel(for: digits)
+    #expect(deep.name == "MLP 64-256-128-10")
+    #expect(
+      deep.model.parameters().map(\.shape) == [
+        [256, 64], [256], [128, 256], [128], [10, 128], [10],
+      ])
+    let cnn = try TrainCommand.parse(["--model", "cnn", "--hidden", "4"]).makeModel(for: digits)
+    #expect(cnn.model.parameters()[0].shape == [4, 1, 3, 3])
+    let sequences: Dataset<Float> = SequenceTask.maxOfDigits(count: 10, seed: 0)
+    let transformer = try TrainCommand.parse(["--model", "transformer", "--hidden", "8"])
+      .makeModel(for: sequences)
+    #expect(transformer.model.parameters()[0].shape == [8, 8])
+    for (arguments, data, message) in [
+      (["--model", "cnn", "--hidden", "4,4"], digits, "the cnn takes one size"),
+      (["--model", "transformer", "--hidden", "6"], sequences, "multiple of its 4 heads"),
+    ] {
+      #expect {
+        try TrainCommand.parse(arguments).makeModel(for: data)
+      } throws: { "\($0)".contains(message) }
+    }
+    #expect(throws: (any Error).self) { try TrainCommand.parse(["--hidden", "3,,4"]) }
+    #expect(throws: (any Error).self) { try TrainCommand.parse(["--hidden", "3,200000"]) }
   }
 
   /// A CNN needs 8x8 images, a transformer token ids: other data is refused with the reason.

@@ -15,7 +15,7 @@ import Testing
   func oneRankEqualsOneProcess(model kind: ModelKind, stage: Int) throws {
     let dataset = try kind.defaultDataset(seed: 0)
     func train(_ parallel: Bool) throws -> [[Float]] {
-      let model = try kind.make(for: dataset, hidden: 16, seed: 0).model
+      let model = try kind.make(for: dataset, hidden: [16], seed: 0).model
       let strategy: any StepStrategy<Float> =
         parallel
         ? try DataParallelStepping(

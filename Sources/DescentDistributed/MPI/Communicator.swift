@@ -8,16 +8,15 @@ public protocol Communicator: AnyObject {
   var rank: Int { get }
   /// The number of ranks.
   var size: Int { get }
+  /// Whether collectives may be called from any thread, one at a time (so that a communication
+  /// thread can run them while the main thread computes).
+  var supportsSerializedThreads: Bool { get }
   /// Replaces `buffer` on every rank by the element-wise sum of all ranks' buffers.
   func allReduceSum<Scalar: TensorScalar>(_ buffer: UnsafeMutableBufferPointer<Scalar>) throws
   /// Sums `input` (`size × output.count` elements) across ranks and leaves block `rank` of the
   /// sum in `output`.
   func reduceScatterSum<Scalar: TensorScalar>(
     _ input: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Scalar>) throws
-  /// Starts replacing `buffer` by the element-wise sum over ranks and returns without waiting;
-  /// `buffer` must stay allocated and untouched until the returned collective completes.
-  func startAllReduceSum<Scalar: TensorScalar>(_ buffer: UnsafeMutableBufferPointer<Scalar>)
-    throws -> any PendingCollective
   /// Sums `input` across ranks and leaves in `output` the `counts[rank]` elements of the sum that
   /// follow the first `counts[0] + … + counts[rank − 1]` (`counts` sums to `input.count`).
   func reduceScatterSum<Scalar: TensorScalar>(
@@ -33,20 +32,6 @@ public protocol Communicator: AnyObject {
   func allGatherWords(_ words: [UInt64]) throws -> [[UInt64]]
   /// Waits until every rank has called it.
   func barrier() throws
-}
-
-/// A collective operation started without waiting for it (an MPI request).
-public protocol PendingCollective: AnyObject {
-  /// Whether the operation has completed; calling it also lets MPI make progress on it.
-  func test() throws -> Bool
-  /// Waits until the operation has completed.
-  func wait() throws
-}
-
-/// A collective that completed when it started (one process).
-final class CompletedCollective: PendingCollective {
-  func test() -> Bool { true }
-  func wait() {}
 }
 
 extension Communicator {
@@ -82,6 +67,8 @@ public final class SingleProcessCommunicator: Communicator {
   public let rank = 0
   /// Always 1.
   public let size = 1
+  /// Always true: there is nothing to call.
+  public let supportsSerializedThreads = true
 
   /// The communicator of this process alone.
   public init() {}
@@ -95,14 +82,7 @@ public final class SingleProcessCommunicator: Communicator {
   ) {
     precondition(
       input.count == output.count, "reduce-scatter of \(input.count) into \(output.count)")
-    for index in output.indices { output[index] = input[index] }
-  }
-
-  /// Leaves `buffer` as it is; already complete.
-  public func startAllReduceSum<Scalar: TensorScalar>(
-    _ buffer: UnsafeMutableBufferPointer<Scalar>
-  ) -> any PendingCollective {
-    CompletedCollective()
+    _ = output.update(fromContentsOf: input)
   }
 
   /// Copies `input` into `output`.

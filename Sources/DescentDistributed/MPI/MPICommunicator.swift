@@ -14,6 +14,8 @@ public final class MPICommunicator: Communicator {
   public let rank: Int
   /// The number of ranks in `MPI_COMM_WORLD`.
   public let size: Int
+  /// Whether MPI lets any thread call it, one at a time (`MPI_THREAD_SERIALIZED`).
+  public let supportsSerializedThreads: Bool
   private let mpi: OpenMPILibrary
   private var finalized = false
 
@@ -34,7 +36,17 @@ public final class MPICommunicator: Communicator {
     let mpi = try OpenMPILibrary()
     var flag: Int32 = 0
     try mpi.check(mpi.initialized(&flag), "MPI_Initialized")
-    if flag == 0 { try mpi.check(mpi.initialize(nil, nil), "MPI_Init") }
+    var provided: Int32 = 0
+    if flag == 0 {
+      // Gradient reductions run on a communication thread while backward goes on: any thread
+      // may call MPI, never two at once.
+      try mpi.check(
+        mpi.initializeThreads(nil, nil, OpenMPILibrary.threadSerialized, &provided),
+        "MPI_Init_thread")
+    } else {
+      try mpi.check(mpi.queryThreads(&provided), "MPI_Query_thread")
+    }
+    supportsSerializedThreads = provided >= OpenMPILibrary.threadSerialized
     try mpi.check(mpi.setErrorHandler(mpi.commWorld, mpi.errorsReturn), "MPI_Comm_set_errhandler")
     var rank: Int32 = 0
     var size: Int32 = 0
@@ -98,19 +110,6 @@ public final class MPICommunicator: Communicator {
         datatype(Scalar.self), mpi.sum, mpi.commWorld), function)
   }
 
-  /// `MPI_Iallreduce(MPI_IN_PLACE, buffer, MPI_SUM)`.
-  public func startAllReduceSum<Scalar: TensorScalar>(
-    _ buffer: UnsafeMutableBufferPointer<Scalar>
-  ) throws -> any PendingCollective {
-    let function = "MPI_Iallreduce"
-    let request = MPIRequest(mpi)
-    try mpi.check(
-      mpi.startAllReduce(
-        mpi.inPlace, buffer.baseAddress, try count(buffer.count, function), datatype(Scalar.self),
-        mpi.sum, mpi.commWorld, &request.handle), function)
-    return request
-  }
-
   /// `MPI_Reduce_scatter(input, output, counts, MPI_SUM)`.
   public func reduceScatterSum<Scalar: TensorScalar>(
     _ input: UnsafeBufferPointer<Scalar>, counts: [Int],
@@ -172,30 +171,5 @@ public final class MPICommunicator: Communicator {
   /// `MPI_Barrier`.
   public func barrier() throws {
     try mpi.check(mpi.barrier(mpi.commWorld), "MPI_Barrier")
-  }
-}
-
-/// An `MPI_Request` of a nonblocking collective, waited on with `MPI_Wait` and polled with
-/// `MPI_Test`.
-final class MPIRequest: PendingCollective {
-  private let mpi: OpenMPILibrary
-  /// The request handle; `MPI_REQUEST_NULL` (`ompi_request_null`) once complete.
-  var handle: OpenMPILibrary.Handle?
-  private var done = false
-
-  init(_ mpi: OpenMPILibrary) { self.mpi = mpi }
-
-  func test() throws -> Bool {
-    guard !done else { return true }
-    var flag: Int32 = 0
-    try mpi.check(mpi.test(&handle, &flag, nil), "MPI_Test")
-    done = flag != 0
-    return done
-  }
-
-  func wait() throws {
-    guard !done else { return }
-    try mpi.check(mpi.wait(&handle, nil), "MPI_Wait")
-    done = true
   }
 }

@@ -20,6 +20,11 @@ final class OpenMPILibrary {
   let initialized: @convention(c) (UnsafeMutablePointer<Int32>?) -> Status
   let finalized: @convention(c) (UnsafeMutablePointer<Int32>?) -> Status
   let initialize: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Status
+  let initializeThreads:
+    @convention(c) (
+      UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, Int32, UnsafeMutablePointer<Int32>
+    ) -> Status
+  let queryThreads: @convention(c) (UnsafeMutablePointer<Int32>) -> Status
   let finalize: @convention(c) () -> Status
   let commRank: @convention(c) (Handle, UnsafeMutablePointer<Int32>) -> Status
   let commSize: @convention(c) (Handle, UnsafeMutablePointer<Int32>) -> Status
@@ -29,17 +34,6 @@ final class OpenMPILibrary {
   let allReduce:
     @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle) ->
       Status
-  let startAllReduce:
-    @convention(c) (
-      UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle,
-      UnsafeMutablePointer<Handle?>
-    ) -> Status
-  let wait: @convention(c) (UnsafeMutablePointer<Handle?>, UnsafeMutableRawPointer?) -> Status
-  let test:
-    @convention(c) (
-      UnsafeMutablePointer<Handle?>, UnsafeMutablePointer<Int32>, UnsafeMutableRawPointer?
-    )
-      -> Status
   let reduceScatter:
     @convention(c) (
       UnsafeRawPointer?, UnsafeMutableRawPointer?, UnsafePointer<Int32>?, Handle, Handle, Handle
@@ -63,6 +57,8 @@ final class OpenMPILibrary {
   let sum: Handle
   let max: Handle
   let errorsReturn: Handle
+  /// `MPI_THREAD_SERIALIZED`: any thread may call MPI, one at a time.
+  static let threadSerialized: Int32 = 2
   /// `MPI_IN_PLACE`, which Open MPI defines as `(void *) 1`.
   let inPlace = UnsafeRawPointer(bitPattern: 1)
 
@@ -100,15 +96,14 @@ final class OpenMPILibrary {
     initialized = try function("MPI_Initialized", as: type(of: initialized))
     finalized = try function("MPI_Finalized", as: type(of: finalized))
     initialize = try function("MPI_Init", as: type(of: initialize))
+    initializeThreads = try function("MPI_Init_thread", as: type(of: initializeThreads))
+    queryThreads = try function("MPI_Query_thread", as: type(of: queryThreads))
     finalize = try function("MPI_Finalize", as: type(of: finalize))
     commRank = try function("MPI_Comm_rank", as: type(of: commRank))
     commSize = try function("MPI_Comm_size", as: type(of: commSize))
     setErrorHandler = try function("MPI_Comm_set_errhandler", as: type(of: setErrorHandler))
     errorString = try function("MPI_Error_string", as: type(of: errorString))
     allReduce = try function("MPI_Allreduce", as: type(of: allReduce))
-    startAllReduce = try function("MPI_Iallreduce", as: type(of: startAllReduce))
-    wait = try function("MPI_Wait", as: type(of: wait))
-    test = try function("MPI_Test", as: type(of: test))
     reduceScatter = try function("MPI_Reduce_scatter", as: type(of: reduceScatter))
     reduceScatterBlock = try function("MPI_Reduce_scatter_block", as: type(of: reduceScatterBlock))
     allGather = try function("MPI_Allgather", as: type(of: allGather))

@@ -67,10 +67,8 @@ public struct FlatLayout: Equatable, Sendable {
     _ flat: UnsafeBufferPointer<Scalar>, into parameters: [Parameter<Scalar>]
   ) {
     for (index, parameter) in parameters.enumerated() {
-      let start = offsets[index]
-      parameter.withUnsafeMutableValues { target in
-        for element in target.indices { target[element] = flat[start + element] }
-      }
+      let source = UnsafeBufferPointer(rebasing: flat[range(ofParameter: index)])
+      parameter.withUnsafeMutableValues { _ = $0.update(fromContentsOf: source) }
     }
   }
 }

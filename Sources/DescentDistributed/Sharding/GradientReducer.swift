@@ -38,8 +38,9 @@ public final class GradientReducer<Scalar: TensorScalar> {
   /// The sum over ranks of this rank's shard of the gradients, after ``finish()``
   /// (``Mode/reduceScatter(releasing:)``; empty otherwise).
   public private(set) var shardGradient: [Scalar]
-  /// Seconds ``finish()`` has spent waiting for reductions to complete (and running those not yet
-  /// launched), since the last ``resetWaitSeconds()``.
+  /// Seconds the calling thread has spent in reductions since the last
+  /// ``resetWaitSeconds()``: running them (when no communication thread does) and, after the
+  /// backward pass, waiting for those still in flight.
   public private(set) var waitSeconds = 0.0
 
   private let parameters: [Parameter<Scalar>]
@@ -47,11 +48,14 @@ public final class GradientReducer<Scalar: TensorScalar> {
   private let bucketOfParameter: [Int]
   /// All buckets side by side for all-reduce (each reduction in flight needs its own); one
   /// bucket's worth for reduce-scatter, which completes before the next bucket is packed.
-  private var staging: [Scalar]
+  private let staging: UnsafeMutableBufferPointer<Scalar>
+  /// Runs the all-reductions launched during backward while it goes on (`nil` without
+  /// ``overlap``, for reduce-scatter, on one rank, or when MPI cannot be called from another
+  /// thread: reductions then run on the calling thread).
+  private let thread: CommunicationThread?
   private var readyCount: [Int]
   private var isReady: [Bool]
   private var launched = 0
-  private var pending: [any PendingCollective] = []
   private var armed = false
 
   /// A reducer of `parameters`' gradients over `communicator`'s ranks; installs a
@@ -90,13 +94,17 @@ public final class GradientReducer<Scalar: TensorScalar> {
     case .allReduce:
       shard = 0..<layout.totalCount
       shardGradient = []
-      staging = [Scalar](repeating: 0, count: layout.totalCount)
+      staging = .allocate(capacity: layout.totalCount)
     case .reduceScatter:
       shard = layout.shard(rank: communicator.rank, ranks: communicator.size)
       shardGradient = [Scalar](repeating: 0, count: shard.count)
       let largest = buckets.map { Self.elements(of: $0, layout).count }.max() ?? 0
-      staging = [Scalar](repeating: 0, count: largest)
+      staging = .allocate(capacity: largest)
     }
+    staging.initialize(repeating: 0)
+    thread =
+      mode == .allReduce && overlap && communicator.size > 1
+        && communicator.supportsSerializedThreads ? CommunicationThread() : nil
     for (index, parameter) in parameters.enumerated() {
       parameter.postAccumulateGradHook = { [unowned self] _ in self.gradientReady(index) }
     }
@@ -104,6 +112,15 @@ public final class GradientReducer<Scalar: TensorScalar> {
 
   deinit {
     for parameter in parameters { parameter.postAccumulateGradHook = nil }
+    thread?.stop()
+    staging.deallocate()
+  }
+
+  /// Runs `collective` after the reductions already launched and waits for it: every
+  /// collective called during a backward pass (synchronized batch normalization) goes through
+  /// here, so that ranks call them in the same order and only one thread calls MPI at a time.
+  public func perform(_ collective: @escaping () throws -> Void) throws {
+    if let thread { try thread.run(collective) } else { try collective() }
   }
 
   /// The flattened elements of the parameters in `members`.
@@ -130,11 +147,12 @@ public final class GradientReducer<Scalar: TensorScalar> {
     readyCount[bucket] += 1
     // Buckets are launched in order on every rank, as MPI requires of collectives.
     while launched < buckets.count, readyCount[launched] == buckets[launched].count {
-      do { try launch(launched) } catch { failure = error }
+      // With a communication thread, launching only packs and queues: not waiting.
+      do {
+        if thread == nil { try timed { try launch(launched) } } else { try launch(launched) }
+      } catch { failure = error }
       launched += 1
     }
-    // Nonblocking collectives advance only inside MPI calls: poll the oldest one.
-    if let oldest = pending.first { _ = try? oldest.test() }
   }
 
   /// The first error a reduction launched from the backward pass raised, rethrown by ``finish()``.
@@ -145,28 +163,25 @@ public final class GradientReducer<Scalar: TensorScalar> {
     let range = Self.elements(of: members, layout)
     switch mode {
     case .allReduce:
-      try staging.withUnsafeMutableBufferPointer { whole in
-        let flat = UnsafeMutableBufferPointer(rebasing: whole[range])
-        pack(members, into: flat, from: range.lowerBound)
-        pending.append(try communicator.startAllReduceSum(flat))
-      }
+      let flat = UnsafeMutableBufferPointer(rebasing: staging[range])
+      pack(members, into: flat, from: range.lowerBound)
+      let job = ReductionJob(buffer: flat, communicator: communicator)
+      if let thread { thread.enqueue(job.run) } else { try job.run() }
     case .reduceScatter(let releasing):
-      try staging.withUnsafeMutableBufferPointer { whole in
-        let flat = UnsafeMutableBufferPointer(rebasing: whole[0..<range.count])
-        pack(members, into: flat, from: range.lowerBound)
-        let ranks = communicator.size
-        let counts = (0..<ranks).map { rank in
-          let owned = layout.shard(rank: rank, ranks: ranks)
-          return max(
-            0, min(owned.upperBound, range.upperBound) - max(owned.lowerBound, range.lowerBound))
-        }
-        // Where this rank's part of the bucket goes in its shard (nowhere when it has none).
-        let mine = counts[communicator.rank]
-        let offset = mine == 0 ? 0 : max(range.lowerBound, shard.lowerBound) - shard.lowerBound
-        try shardGradient.withUnsafeMutableBufferPointer { shardBuffer in
-          let target = UnsafeMutableBufferPointer(rebasing: shardBuffer[offset..<(offset + mine)])
-          try communicator.reduceScatterSum(UnsafeBufferPointer(flat), counts: counts, into: target)
-        }
+      let flat = UnsafeMutableBufferPointer(rebasing: staging[0..<range.count])
+      pack(members, into: flat, from: range.lowerBound)
+      let ranks = communicator.size
+      let counts = (0..<ranks).map { rank in
+        let owned = layout.shard(rank: rank, ranks: ranks)
+        return max(
+          0, min(owned.upperBound, range.upperBound) - max(owned.lowerBound, range.lowerBound))
+      }
+      // Where this rank's part of the bucket goes in its shard (nowhere when it has none).
+      let mine = counts[communicator.rank]
+      let offset = mine == 0 ? 0 : max(range.lowerBound, shard.lowerBound) - shard.lowerBound
+      try shardGradient.withUnsafeMutableBufferPointer { shardBuffer in
+        let target = UnsafeMutableBufferPointer(rebasing: shardBuffer[offset..<(offset + mine)])
+        try communicator.reduceScatterSum(UnsafeBufferPointer(flat), counts: counts, into: target)
       }
       if releasing { for index in members { parameters[index].grad = nil } }
     }
@@ -194,32 +209,50 @@ public final class GradientReducer<Scalar: TensorScalar> {
   /// the sums in place: in every parameter's gradient (all-reduce) or in ``shardGradient``.
   /// Collective.
   public func finish() throws {
+    defer {
+      armed = false
+      launched = 0
+      for index in readyCount.indices { readyCount[index] = 0 }
+      for index in isReady.indices { isReady[index] = false }
+      failure = nil
+    }
+    if let failure { throw failure }
+    try timed {
+      while launched < buckets.count {
+        try launch(launched)
+        launched += 1
+      }
+      try thread?.drain()
+    }
+    guard mode == .allReduce else { return }
+    for (index, parameter) in parameters.enumerated() {
+      let range = layout.range(ofParameter: index)
+      parameter.grad = Tensor(
+        shape: parameter.shape, scalars: Array(UnsafeBufferPointer(rebasing: staging[range])))
+    }
+  }
+
+  /// Runs `body`, adding its time to ``waitSeconds``.
+  private func timed(_ body: () throws -> Void) throws {
     let clock = ContinuousClock()
     let start = clock.now
     defer {
       let elapsed = start.duration(to: clock.now)
       waitSeconds +=
         Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-      armed = false
-      launched = 0
-      pending.removeAll(keepingCapacity: true)
-      for index in readyCount.indices { readyCount[index] = 0 }
-      for index in isReady.indices { isReady[index] = false }
-      failure = nil
     }
-    if let failure { throw failure }
-    while launched < buckets.count {
-      try launch(launched)
-      launched += 1
-    }
-    for collective in pending { try collective.wait() }
-    guard mode == .allReduce else { return }
-    for (index, parameter) in parameters.enumerated() {
-      let range = layout.range(ofParameter: index)
-      parameter.grad = Tensor(shape: parameter.shape, scalars: Array(staging[range]))
-    }
+    try body()
   }
 
   /// Starts counting ``waitSeconds`` from zero.
   public func resetWaitSeconds() { waitSeconds = 0 }
+}
+
+/// One bucket's all-reduce, handed to the communication thread: the buffer lives as long as the
+/// reducer, which waits for the thread before it goes.
+struct ReductionJob<Scalar: TensorScalar>: @unchecked Sendable {
+  let buffer: UnsafeMutableBufferPointer<Scalar>
+  let communicator: any Communicator
+
+  func run() throws { try communicator.allReduceSum(buffer) }
 }

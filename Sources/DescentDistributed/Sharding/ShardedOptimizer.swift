@@ -84,11 +84,11 @@ public final class ShardedOptimizer<Scalar: LaneScalar> {
 
   /// Copies every rank's slice of the parameters into every rank's parameters. Collective.
   public func gatherParameters() throws {
-    let length = received.count
-    slice.value.withUnsafeBufferPointer { values in
-      for index in values.indices { received[index] = values[index] }
+    let count = shard.count
+    received.withUnsafeMutableBufferPointer { mine in
+      slice.value.withUnsafeBufferPointer { _ = mine.update(fromContentsOf: $0) }
+      UnsafeMutableBufferPointer(rebasing: mine[count...]).update(repeating: 0)
     }
-    for index in shard.count..<length { received[index] = 0 }
     try received.withUnsafeBufferPointer { mine in
       try padded.withUnsafeMutableBufferPointer { flat in
         try communicator.allGather(mine, into: flat)

@@ -80,7 +80,8 @@ public final class DataParallelStepping<Scalar: LaneScalar>: StepStrategy {
     // or backward pass is raised after it, by the step.
     for case let norm as BatchNorm<Scalar> in model.namedModules().map(\.module) {
       norm.crossProcessSum = { [unowned self] buffer in
-        do { try communicator.allReduceSum(buffer) } catch { passFailure = passFailure ?? error }
+        let job = ReductionJob(buffer: buffer, communicator: communicator)
+        do { try reducer.perform(job.run) } catch { passFailure = passFailure ?? error }
       }
     }
   }

@@ -52,8 +52,12 @@ struct TrainCommand: ParsableCommand {
       """)
   var model: ModelKind = .mlp
 
-  @Option(help: "The MLP's hidden width (1...100000).")
-  var hidden = 100
+  @Option(
+    help: """
+      The model's size: the MLP's hidden widths, comma-separated (default 100; e.g. 256,128), \
+      the CNN's first-block channels (default 16), the transformer's width (default 32).
+      """)
+  var hidden: HiddenSizes?
 
   @Option(help: "A CSV file of your own: numeric features, the label in the last column.")
   var data: String?
@@ -77,7 +81,13 @@ struct TrainCommand: ParsableCommand {
   func validate() throws {
     try checkOption("--epochs", epochs, in: 1...Self.maximumEpochs)
     if let batchSize { try checkOption("--batch-size", batchSize, in: 1...Self.maximumBatchSize) }
-    try checkOption("--hidden", hidden, in: 1...100_000)
+    if let hidden {
+      guard hidden.widths.count <= 64, hidden.widths.allSatisfy({ (1...100_000).contains($0) })
+      else {
+        throw ValidationError(
+          "--hidden \(hidden): give at most 64 sizes, each a whole number in 1...100000")
+      }
+    }
     try checkFinite("--lr", lr)
     try checkFinite("--momentum", momentum)
     if let swaStart = extras.swaStart, swaStart > epochs {
@@ -120,7 +130,7 @@ struct TrainCommand: ParsableCommand {
   ///
   /// - Throws: ``TrainingError`` when the data does not fit the model.
   func makeModel(for dataset: Dataset<Float>) throws -> (model: any Module<Float>, name: String) {
-    let made = try model.make(for: dataset, hidden: hidden, seed: seed)
+    let made = try model.make(for: dataset, hidden: hidden?.widths, seed: seed)
     return (made.model, made.description)
   }
 
@@ -216,3 +226,19 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension ModelKind: ExpressibleByArgument {}
+
+/// `--hidden 256,128`: one or more sizes.
+struct HiddenSizes: ExpressibleByArgument, CustomStringConvertible {
+  /// The sizes in order.
+  var widths: [Int]
+
+  init?(argument: String) {
+    let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+    let widths = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !parts.isEmpty, widths.count == parts.count else { return nil }
+    self.widths = widths
+  }
+
+  /// `256,128`.
+  var description: String { widths.map(String.init).joined(separator: ",") }
+}

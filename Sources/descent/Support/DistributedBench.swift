@@ -30,10 +30,12 @@ enum DistributedBench {
     print("ranks  setting                       step ms   wait share   state/rank   grads/rank")
     for report in reports {
       for step in report.steps {
+        let setting = step.setting.padding(toLength: 28, withPad: " ", startingAt: 0)
         print(
-          String(
-            format: "%5d  %-28@ %8.2f   %9.1f%%   %10d   %10d", report.ranks, step.setting,
-            step.seconds * 1000, step.waitShare * 100, step.stateElements, step.gradientElements))
+          String(format: "%5d  ", report.ranks) + setting
+            + String(
+              format: " %8.2f   %9.1f%%   %10d   %10d", step.seconds * 1000, step.waitShare * 100,
+              step.stateElements, step.gradientElements))
       }
     }
   }

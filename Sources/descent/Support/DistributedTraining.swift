@@ -33,7 +33,7 @@ extension TrainCommand {
       ("--epochs and --steps", "\(epochs) \(parallel.steps.map(String.init) ?? "-")"),
       ("--batch-size", "\(batchSize.map(String.init) ?? "default")"),
       ("--seed", "\(seed)"),
-      ("--model and its sizes", "\(model.rawValue) \(hidden)"),
+      ("--model and its sizes", "\(model.rawValue) \(hidden?.description ?? "default")"),
       (
         "the optimizer and its hyperparameters",
         "\(optimizer) \(lr.map { "\($0)" } ?? "-") \(momentum.map { "\($0)" } ?? "-") "
