@@ -1,0 +1,89 @@
+import DescentData
+import DescentNN
+import DescentOptim
+import DescentTraining
+import Foundation
+import Testing
+
+/// The library's training loop, driven from Swift as a user would: a plan with a scheduler, an
+/// average, clipping and accumulation; interrupted and resumed runs equal uninterrupted ones.
+@Suite struct TrainingLoopTests {
+  static func data() throws -> (train: Dataset<Float>, test: Dataset<Float>) {
+    let digits: Dataset<Float> = try Digits.load()
+    return digits.subset(Array(0..<400)).split(testFraction: 0.25, seed: 1)
+  }
+
+  /// A loop of the digits MLP with Adam under `plan`, run to its end; returns the final weights
+  /// and the epoch reports.
+  static func run(_ plan: TrainingPlan) throws -> (weights: [[Float]], reports: [EpochReport]) {
+    let (train, test) = try data()
+    let model = DigitsMLP.make(hidden: 12, seed: 4, as: Float.self)
+    let trainer = Trainer(
+      model: model, optimizer: try Adam(model.parameters(), lr: 0.01),
+      loader: try BatchLoader(train, batchSize: 16, seed: 2))
+    let loop = try TrainingLoop(trainer: trainer, plan: plan)
+    var reports: [EpochReport] = []
+    try loop.run(test: test) { reports.append($0) }
+    return (model.parameters().map(\.value.scalars), reports)
+  }
+
+  static func file(_ name: String) -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent(
+      "descent-loop-\(ProcessInfo.processInfo.processIdentifier)-\(name).safetensors")
+  }
+
+  static func plan(epochs: Int, steps: Int? = nil) -> TrainingPlan {
+    var plan = TrainingPlan(epochs: epochs)
+    plan.steps = steps
+    plan.scheduler = .init(
+      name: "StepLR", options: ["step_size": .number(1), "gamma": .number(0.7)])
+    plan.averaging = .exponential(decay: 0.9)
+    plan.clipNorm = 2
+    plan.accumulate = 2
+    return plan
+  }
+
+  @Test func aRunStoppedAfterAnEpochAndResumedEqualsOneRun() throws {
+    let whole = try Self.run(Self.plan(epochs: 3))
+    #expect(whole.reports.map(\.epoch) == [1, 2, 3])
+    let checkpoint = Self.file("epoch")
+    defer { try? FileManager.default.removeItem(at: checkpoint) }
+    var first = Self.plan(epochs: 2)
+    first.checkpoint = checkpoint
+    _ = try Self.run(first)
+    var rest = Self.plan(epochs: 3)
+    rest.resume = checkpoint
+    let resumed = try Self.run(rest)
+    #expect(resumed.reports.map(\.epoch) == [3])
+    #expect(resumed.weights == whole.weights)
+    #expect(resumed.reports.last?.test == whole.reports.last?.test)
+  }
+
+  /// `steps` can stop inside an epoch; resuming continues with the rest of that epoch's batches.
+  @Test func aRunStoppedInsideAnEpochResumesThere() throws {
+    // 300 training samples: 19 batches of 16, accumulated in pairs: 10 steps an epoch.
+    let stepsPerEpoch = 10
+    let whole = try Self.run(Self.plan(epochs: 2))
+    let checkpoint = Self.file("step")
+    defer { try? FileManager.default.removeItem(at: checkpoint) }
+    var first = Self.plan(epochs: 2, steps: stepsPerEpoch + 3)
+    first.checkpoint = checkpoint
+    let stopped = try Self.run(first)
+    #expect(stopped.reports.map(\.epoch) == [1, 2], "the partial epoch reports too")
+    var rest = Self.plan(epochs: 2)
+    rest.resume = checkpoint
+    let resumed = try Self.run(rest)
+    #expect(resumed.weights == whole.weights)
+  }
+
+  /// A plan the optimizer cannot honour is refused before training.
+  @Test func invalidPlansAreRefused() throws {
+    var clipped = TrainingPlan(epochs: 1)
+    clipped.clipNorm = -1
+    #expect(throws: TrainingError.self) { try Self.run(clipped) }
+    var short = TrainingPlan(epochs: 2)
+    short.scheduler = .init(
+      name: "OneCycleLR", options: ["max_lr": .number(0.1), "total_steps": .number(3)])
+    #expect(throws: SchedulerError.self) { try Self.run(short) }
+  }
+}
