@@ -76,6 +76,29 @@ import Testing
     #expect(resumed.weights == whole.weights)
   }
 
+  /// Resuming with other hyperparameters than the checkpoint's says which value wins.
+  @Test func resumingSaysWhichHyperparametersTheCheckpointReplaced() throws {
+    let (train, _) = try Self.data()
+    let checkpoint = Self.file("notes")
+    defer { try? FileManager.default.removeItem(at: checkpoint) }
+    func loop(lr: Double, momentum: Double, resume: Bool) throws -> TrainingLoop<Float> {
+      let model = DigitsMLP.make(hidden: 6, seed: 1, as: Float.self)
+      let trainer = Trainer(
+        model: model, optimizer: try SGD(model.parameters(), lr: lr, momentum: momentum),
+        loader: try BatchLoader(train, batchSize: 50, seed: 0))
+      var plan = TrainingPlan(epochs: 2)
+      if resume { plan.resume = checkpoint } else { plan.checkpoint = checkpoint }
+      return try TrainingLoop(trainer: trainer, plan: plan)
+    }
+    let first = try loop(lr: 0.05, momentum: 0.9, resume: false)
+    try first.runEpoch(testLoss: { 0 })
+    #expect(try loop(lr: 0.05, momentum: 0.9, resume: true).resumeNotes.isEmpty)
+    #expect(
+      try loop(lr: 0.01, momentum: 0.9, resume: true).resumeNotes == [
+        "lr: 0.05 from the checkpoint replaces 0.01"
+      ])
+  }
+
   /// A plan the optimizer cannot honour is refused before training.
   @Test func invalidPlansAreRefused() throws {
     var clipped = TrainingPlan(epochs: 1)

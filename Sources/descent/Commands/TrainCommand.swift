@@ -179,6 +179,7 @@ struct TrainCommand: ParsableCommand {
     say(trainer.optimizer.description)
     if let resumed = loop.resumedFrom, let resume = extras.resume {
       say("resumed from \(resume) after epoch \(resumed.epoch), step \(trainer.stepsDone)")
+      for note in loop.resumeNotes { say("note: \(note) (the checkpoint's state wins)") }
     }
     try loop.run(test: test) { report in
       var line = String(
