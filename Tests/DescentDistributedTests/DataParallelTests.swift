@@ -148,6 +148,39 @@ import Testing
     #expect(epochs(two.output).count == 3)
   }
 
+  /// Regression from a CSV file: two ranks under ZeRO-1 follow one process.
+  @Test func regressionOnACSVFileFollowsOneProcess() throws {
+    let (data, single, double) = (
+      Self.temporaryFile("regression").deletingPathExtension().appendingPathExtension("csv"),
+      Self.temporaryFile("regression-single"), Self.temporaryFile("regression-double")
+    )
+    defer { for file in [data, single, double] { try? FileManager.default.removeItem(at: file) } }
+    let rows = (0..<200).map { row -> String in
+      let (a, b) = (Double(row % 17) / 17, Double(row % 5) / 5)
+      return "\(a),\(b),\(3 * a - b + 0.25)"
+    }
+    try ("a,b,y\n" + rows.joined(separator: "\n")).write(
+      to: data, atomically: true, encoding: .utf8)
+    let common = [
+      "train", "--data", data.path, "--task", "regression", "--hidden", "16,8", "--optimizer",
+      "Adam", "--lr", "0.01", "--epochs", "2",
+    ]
+    let one = try MPILauncher.run(
+      try MPILauncher.descent(), common + ["--checkpoint", single.path])
+    try #require(one.status == 0, "\(one.output)")
+    #expect(one.output.contains("final test mse"))
+    let two = try MPILauncher.descent(
+      ranks: 2, common + ["--distributed", "--zero", "1", "--checkpoint", double.path])
+    try #require(two.status == 0, "\(two.output)")
+    let model = DigitsMLP.make(
+      inputs: 2, hiddenLayers: [16, 8], classes: 1, seed: 0, as: Float.self)
+    func values(_ file: URL) throws -> [Tensor<Float>] {
+      try TrainingCheckpoint(model: model).load(from: file)
+      return model.parameters().map(\.value)
+    }
+    #expect(Self.relativeDifference(try values(double), try values(single)) < 1e-5)
+  }
+
   /// The per-rank numbers a run printed after `label`.
   static func counts(_ output: String, _ label: String) -> [Int] {
     guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else {

@@ -62,6 +62,13 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "A CSV file of your own: numeric features, the label in the last column.")
   var data: String?
 
+  @Option(
+    help: """
+      With --data: classification (whole-number labels, cross-entropy) or regression (a \
+      real-valued target in the last column, mean squared error).
+      """)
+  var task: CSVLoader.Task = .classification
+
   @OptionGroup(title: "Schedules, averaging, clipping, accumulation, checkpoints")
   var extras: TrainingExtrasFlags
 
@@ -87,6 +94,9 @@ struct TrainCommand: ParsableCommand {
         throw ValidationError(
           "--hidden \(hidden): give at most 64 sizes, each a whole number in 1...100000")
       }
+    }
+    if task == .regression && data == nil {
+      throw ValidationError("--task regression needs --data (the built-in data sets have classes)")
     }
     try checkFinite("--lr", lr)
     try checkFinite("--momentum", momentum)
@@ -122,7 +132,7 @@ struct TrainCommand: ParsableCommand {
   ///
   /// - Throws: ``DataError`` naming the file, line and value of a problem.
   func loadDataset() throws -> Dataset<Float> {
-    if let data { return try CSVLoader.load(URL(fileURLWithPath: data)) }
+    if let data { return try CSVLoader.load(URL(fileURLWithPath: data), task: task) }
     return try model.defaultDataset(seed: seed)
   }
 
@@ -181,19 +191,36 @@ struct TrainCommand: ParsableCommand {
       say("resumed from \(resume) after epoch \(resumed.epoch), step \(trainer.stepsDone)")
       for note in loop.resumeNotes { say("note: \(note) (the checkpoint's state wins)") }
     }
+    // Regression reports the mean squared error where classification reports accuracy.
+    let regression = dataset.isRegression
+    let measure = regression ? "mse" : "accuracy"
+    func score(_ evaluation: Evaluation) -> String {
+      regression
+        ? String(format: "mse %.6g", evaluation.loss)
+        : String(format: "acc %.4f", evaluation.accuracy)
+    }
     try loop.run(test: test) { report in
-      var line = String(
-        format: "epoch %3d  loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  lr %.3g",
-        report.epoch, report.train.loss, report.train.accuracy, report.test.loss,
-        report.test.accuracy, trainer.optimizer.learningRate(ofGroup: 0))
+      var line = String(format: "epoch %3d  ", report.epoch)
+      if regression {
+        line += String(format: "mse %.6g  test mse %.6g", report.train.loss, report.test.loss)
+      } else {
+        line += String(
+          format: "loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f", report.train.loss,
+          report.train.accuracy, report.test.loss, report.test.accuracy)
+      }
+      line += String(format: "  lr %.3g", trainer.optimizer.learningRate(ofGroup: 0))
       if let averaged = loop.withAveragedWeights({ trainer.evaluate(test) }) {
-        line += String(format: "  averaged acc %.4f", averaged.accuracy)
+        line += "  averaged \(score(averaged))"
       }
       say(line)
     }
-    say(String(format: "final test accuracy %.4f", trainer.evaluate(test).accuracy))
+    func final(_ evaluation: Evaluation) -> String {
+      regression
+        ? String(format: "%.6g", evaluation.loss) : String(format: "%.4f", evaluation.accuracy)
+    }
+    say("final test \(measure) \(final(trainer.evaluate(test)))")
     if let averaged = loop.withAveragedWeights({ trainer.evaluate(test) }) {
-      say(String(format: "final test accuracy with averaged weights %.4f", averaged.accuracy))
+      say("final test \(measure) with averaged weights \(final(averaged))")
     }
     if let communicator, let parallel = strategy as? DataParallelStepping<Float> {
       let counts = try communicator.allGatherWords([
@@ -227,6 +254,8 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension ModelKind: ExpressibleByArgument {}
+
+extension CSVLoader.Task: ExpressibleByArgument {}
 
 /// `--hidden 256,128`: one or more sizes.
 struct HiddenSizes: ExpressibleByArgument, CustomStringConvertible {

@@ -39,7 +39,10 @@ extension TrainCommand {
         "\(optimizer) \(lr.map { "\($0)" } ?? "-") \(momentum.map { "\($0)" } ?? "-") "
           + hyperparameters.joined(separator: " ")
       ),
-      ("--data", data.map { "\($0) \(FileDigest.describe(path: $0))" } ?? "digits"),
+      (
+        "--data and --task",
+        (data.map { "\($0) \(FileDigest.describe(path: $0))" } ?? "digits") + " \(task)"
+      ),
       (
         "--scheduler and its options",
         "\(extras.scheduler ?? "-") \(extras.schedulerOptions.joined(separator: " "))"
