@@ -14,8 +14,10 @@ struct TrainCommand: ParsableCommand {
     discussion: """
       With --data, the model's input width is the CSV's feature count and its output width the \
       number of classes, taken from the data: labels are whole numbers 0..<classes with classes \
-      = largest label + 1 (at most \(CSVLoader.maximumClassCount)). A first row with no number \
-      is a header. Training stops with an error when a loss or a weight stops being finite.
+      = largest label + 1 (at most \(CSVLoader.maximumClassCount)); with --task regression the \
+      last column is a real-valued target and the loss the mean squared error. A first row with \
+      no number is a header. Training stops with an error when a loss or a weight stops being \
+      finite. Under mpirun, --distributed trains the same run data-parallel.
       """)
 
   @Option(help: "The optimizer: SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta, ... (any case).")
@@ -32,6 +34,14 @@ struct TrainCommand: ParsableCommand {
   @Option(
     parsing: .unconditional, help: "Number of passes over the training set (at most 1000000).")
   var epochs: Int = 20
+
+  @Option(
+    parsing: .unconditional,
+    help: """
+      Stop after this many optimizer steps in all (resumed ones included) instead of after \
+      --epochs (it may end inside an epoch; a checkpoint resumes there).
+      """)
+  var steps: Int?
 
   @Option(
     name: .customLong("batch-size"), parsing: .unconditional,
@@ -87,6 +97,7 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     try checkOption("--epochs", epochs, in: 1...Self.maximumEpochs)
+    if let steps { try checkOption("--steps", steps, in: 1...1_000_000_000) }
     if let batchSize { try checkOption("--batch-size", batchSize, in: 1...Self.maximumBatchSize) }
     if let hidden {
       guard hidden.widths.count <= 64, hidden.widths.allSatisfy({ (1...100_000).contains($0) })
@@ -177,7 +188,7 @@ struct TrainCommand: ParsableCommand {
     }
     let trainer = Trainer(model: model, loader: loader, strategy: strategy)
     let loop = try TrainingLoop(
-      trainer: trainer, plan: try extras.plan(epochs: epochs, steps: parallel.steps))
+      trainer: trainer, plan: try extras.plan(epochs: epochs, steps: steps))
     if let communicator {
       say(
         "\(communicator.size) ranks, \(loader.batchSize / communicator.size) samples each per "

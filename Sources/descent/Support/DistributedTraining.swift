@@ -30,7 +30,7 @@ extension TrainCommand {
   /// content.
   func runSettings() -> [(name: String, text: String)] {
     [
-      ("--epochs and --steps", "\(epochs) \(parallel.steps.map(String.init) ?? "-")"),
+      ("--epochs and --steps", "\(epochs) \(steps.map(String.init) ?? "-")"),
       ("--batch-size", "\(batchSize.map(String.init) ?? "default")"),
       ("--seed", "\(seed)"),
       ("--model and its sizes", "\(model.rawValue) \(hidden?.description ?? "default")"),
