@@ -289,6 +289,17 @@ import Testing
         < 1e-5)
   }
 
+  /// Synchronized batch normalization needs a sample of every batch on every rank: a batch (or
+  /// an epoch's last) with fewer samples than ranks stops every rank with the reason, instead of
+  /// some ranks skipping collectives the others call.
+  @Test func aBatchTooSmallForSynchronizedBatchNormFailsOnEveryRank() throws {
+    let run = try MPILauncher.descent(
+      ranks: 3, ["train", "--distributed", "--model", "cnn", "--batch-size", "3", "--steps", "2"])
+    #expect(run.status != 0)
+    let message = "every batch needs at least 3 samples, one per rank; a batch has 1"
+    #expect(run.output.components(separatedBy: message).count - 1 == 3, "\(run.output)")
+  }
+
   /// A checkpoint written by 2 ranks under ZeRO-2 resumes on 3 ranks under ZeRO-1 exactly as one
   /// process continues it.
   @Test func aCheckpointOfTwoRanksResumesOnThree() throws {

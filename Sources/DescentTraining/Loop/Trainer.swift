@@ -109,7 +109,7 @@ public final class Trainer<Scalar: TensorScalar> {
   /// written mid-epoch), and stops after step `stoppingAt` of the whole run, if given; the epoch
   /// counts as done only when its last step is.
   ///
-  /// - Throws: what the ``strategy`` throws (a failed collective).
+  /// - Throws: what the ``strategy`` throws (batches it cannot split, a failed collective).
   @discardableResult
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
@@ -118,6 +118,7 @@ public final class Trainer<Scalar: TensorScalar> {
   )
     throws -> Evaluation
   {
+    try strategy.checkBatches(of: loader)
     var total = StepTally()
     let features = loader.dataset.features
     let allLabels = loader.dataset.labels
