@@ -125,6 +125,23 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: plan.checkpoint!.path))
   }
 
+  /// A checkpoint holding a schedule and an average is not resumed by a run that would drop them.
+  @Test func resumingWithoutTheCheckpointsScheduleOrAverageIsRefused() throws {
+    let checkpoint = Self.file("companions")
+    defer { try? FileManager.default.removeItem(at: checkpoint) }
+    var first = Self.plan(epochs: 1)
+    first.checkpoint = checkpoint
+    _ = try Self.run(first)
+    var bare = TrainingPlan(epochs: 2)
+    bare.resume = checkpoint
+    #expect {
+      try Self.run(bare)
+    } throws: { "\($0)".contains("it holds a StepLR scheduler and an exponential average") }
+    var same = Self.plan(epochs: 2)
+    same.resume = checkpoint
+    #expect(try Self.run(same).reports.map(\.epoch) == [2])
+  }
+
   /// A plan the optimizer cannot honour is refused before training.
   @Test func invalidPlansAreRefused() throws {
     var clipped = TrainingPlan(epochs: 1)

@@ -176,6 +176,17 @@ public final class TrainingLoop<Scalar: TensorScalar> {
     let strategy = trainer.strategy
     let before = trainer.optimizer.stateDict().paramGroups
     let progress = try strategy.agree("to load checkpoint \(url.path)") {
+      // A schedule or average in the file that this run would drop is an error, not a silent loss.
+      let contents = try CheckpointContents(of: url)
+      var dropped: [String] = []
+      if scheduler == nil, let kind = contents.scheduler { dropped.append("a \(kind) scheduler") }
+      if averaging == nil, let rule = contents.averaging { dropped.append("an \(rule) average") }
+      guard dropped.isEmpty else {
+        throw TrainingError.invalidOption(
+          "resume",
+          "\(url.path): it holds \(dropped.joined(separator: " and ")) that this run has not "
+            + "(resume with the same --scheduler, --ema or --swa options)")
+      }
       var progress = TrainingProgress()
       try strategy.restoreOptimizer { optimizer in
         progress = try TrainingCheckpoint(
