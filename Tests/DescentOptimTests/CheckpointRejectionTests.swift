@@ -229,3 +229,23 @@ private func temporaryFiles(in folder: URL) throws -> [String] {
     }
   }
 }
+
+/// A checkpoint is never written holding NaN or infinity (it could not be loaded back), and the
+/// file it would have replaced is kept.
+@Suite struct NonFiniteSaveTests {
+  @Test func aNonFiniteParameterIsNotSaved() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "descent-nonfinite-\(ProcessInfo.processInfo.processIdentifier).safetensors")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let net = CheckpointNet(seed: 1)
+    try TrainingCheckpoint(model: net).save(to: url)
+    let good = try Data(contentsOf: url)
+    var weight = net.fc2.weight.value
+    weight.withUnsafeMutableBufferPointer { $0[3] = .nan }
+    net.fc2.weight.value = weight
+    #expect {
+      try TrainingCheckpoint(model: net).save(to: url)
+    } throws: { "\($0)".contains("tensor 'model.fc2.weight' holds nan") }
+    #expect(try Data(contentsOf: url) == good)
+  }
+}

@@ -29,6 +29,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Localize
   case missingPart(String)
   /// A state does not fit the object it is loaded into (group or parameter counts, ...).
   case stateMismatch(part: String, reason: String)
+  /// A tensor to save holds a value that is not finite: such a checkpoint could not be loaded.
+  case nonFinite(path: String, name: String, value: String)
 
   /// What was wrong and where.
   public var description: String {
@@ -66,6 +68,10 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Localize
       return "checkpoint holds no \(part)"
     case .stateMismatch(let part, let reason):
       return "checkpoint \(part) does not fit: \(reason)"
+    case .nonFinite(let path, let name, let value):
+      return
+        "checkpoint \(path): not written, tensor '\(name)' holds \(value) (a file that holds it "
+        + "could not be loaded; the previous file, if any, is kept)"
     }
   }
 

@@ -65,8 +65,19 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
   /// disk, then renamed over `url`. When anything fails, a previous file at `url` is left intact
   /// and no temporary file remains.
   ///
-  /// - Throws: ``CheckpointError/io(path:action:reason:)``.
+  /// - Throws: ``CheckpointError/io(path:action:reason:)``, or
+  ///   ``CheckpointError/nonFinite(path:name:value:)`` when a parameter or average holds a value
+  ///   that is not finite (nothing is written then).
   public func save(to url: URL, progress: TrainingProgress = TrainingProgress()) throws {
+    var tensors = namedParameters.map { ("model.\($0.name)", $0.parameter.value) }
+    if let averaging {
+      tensors += zip(averaging.names, averaging.averages).map { ("averaging.\($0)", $1) }
+    }
+    for (name, tensor) in tensors {
+      if let bad = tensor.scalars.first(where: { !$0.isFinite }) {
+        throw CheckpointError.nonFinite(path: url.path, name: name, value: "\(bad)")
+      }
+    }
     try save(to: url, progress: progress, beforeRename: {})
   }
 
