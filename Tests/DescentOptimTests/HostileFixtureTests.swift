@@ -143,6 +143,19 @@ private func rejection(_ data: Data) throws -> ConformanceError? {
     }
   }
 
+  /// An optimizer fixture whose parameter shape overflows an `Int` when multiplied is refused
+  /// (it crashed the whole `descent conformance` run; found by the fuzzer's fixture target).
+  @Test func optimizerParameterShapesDoNotOverflow() throws {
+    let fixture: [String: Any] = [
+      "kind": "optimizer", "name": "o", "optimizer": "SGD", "options": ["lr": 0.1],
+      "dtype": "float32",
+      "params": [["shape": [2_147_483_647, 2_147_483_647, 2_147_483_647], "data": [1.0]]],
+      "grads": [[[1.0]]], "expected": [[[1.0]]],
+    ]
+    let error = try #require(try rejection(try JSONSerialization.data(withJSONObject: fixture)))
+    #expect(error.description.contains("params[0]"), "\(error)")
+  }
+
   /// Layer arguments that would crash or exhaust memory are refused before the layer is built:
   /// a zero size (a precondition in `Linear`, found by the fuzzer), sizes above 4096, sizes that
   /// multiply past 2^24.
