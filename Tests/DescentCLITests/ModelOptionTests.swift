@@ -54,6 +54,17 @@ struct ModelOptionTests {
     #expect(throws: (any Error).self) { try TrainCommand.parse(["--hidden", "3,200000"]) }
   }
 
+  /// `--optimizer muon` takes the usual recipe: Muon for the hidden matrices, AdamW for the rest.
+  @Test func muonPairsWithAdamWForTheRest() throws {
+    let command = try TrainCommand.parse(["--optimizer", "muon", "--hidden", "16,8"])
+    let (model, _) = try command.makeModel(for: try Digits.load(as: Float.self))
+    let optimizer = try command.makeOptimizer(
+      for: model.parameters(), names: TrainCommand.parameterNames(of: model))
+    #expect(optimizer.name == "Muon+AdamW")
+    #expect(optimizer.paramGroupCount == 2)
+    #expect("\(optimizer)".hasPrefix("Muon ("))
+  }
+
   /// A CNN needs 8x8 images, a transformer token ids: other data is refused with the reason.
   @Test func dataThatDoesNotFitIsRefused() throws {
     let wide = try Dataset<Float>(features: Tensor(zeros: [4, 5]), labels: [0, 1, 0, 1])

@@ -254,6 +254,30 @@ public final class Muon<Scalar: LaneScalar>: Optimizer<MuonUpdate<Scalar>> {
   /// `parameters` split as the usual Muon recipe does: the matrices (2-D) for Muon, everything
   /// else for AdamW. (The output layer's matrix is also better left to AdamW: pass it in `rest`
   /// yourself.)
+  /// The usual Muon recipe in one call: Muon (with `muonOptions`) for the hidden matrices of
+  /// `namedParameters` (a model's, in order), AdamW (with `adamWOptions`) for the rest: every
+  /// parameter that is not 2-D, the embeddings (names containing `embed`) and the last matrix
+  /// (the output layer). Options use Descent's names (`lr`, `weightDecay`, `adjustLRFn`).
+  ///
+  /// - Throws: ``OptimizerError`` for an invalid option, or when the model has no hidden matrix.
+  public static func withAdamW(
+    _ namedParameters: [(name: String, parameter: Parameter<Scalar>)],
+    muonOptions: [String: HyperparameterValue] = [:],
+    adamWOptions: [String: HyperparameterValue] = [:]
+  ) throws -> CombinedOptimizer<Scalar> {
+    let lastMatrix = namedParameters.lastIndex { $0.parameter.shape.count == 2 }
+    var (matrices, rest): ([Parameter<Scalar>], [Parameter<Scalar>]) = ([], [])
+    for (index, (name, parameter)) in namedParameters.enumerated() {
+      let hidden =
+        parameter.shape.count == 2 && index != lastMatrix && !name.lowercased().contains("embed")
+      if hidden { matrices.append(parameter) } else { rest.append(parameter) }
+    }
+    let muon = try OptimizerCatalog.make("Muon", parameters: matrices, options: muonOptions)
+    guard !rest.isEmpty else { return try CombinedOptimizer([muon]) }
+    let adamW = try OptimizerCatalog.make("AdamW", parameters: rest, options: adamWOptions)
+    return try CombinedOptimizer([muon, adamW])
+  }
+
   public static func splitting(_ parameters: [Parameter<Scalar>]) -> (
     matrices: [Parameter<Scalar>], rest: [Parameter<Scalar>]
   ) {

@@ -122,7 +122,7 @@ struct TrainCommand: ParsableCommand {
     // Every hyperparameter, scheduler option and averaging decay is checked now, on a stand-in
     // parameter, before any data is read.
     let probe = try asValidationError {
-      try makeOptimizer(for: [Parameter(Tensor<Float>(zeros: [1]))])
+      try makeOptimizer(for: [Parameter(Tensor<Float>(zeros: [1, 1]))])
     }
     if let name = extras.scheduler {
       _ = try asValidationError {
@@ -178,13 +178,14 @@ struct TrainCommand: ParsableCommand {
     }
     let (model, modelName) = try agree("to build the model") { try makeModel(for: dataset) }
     let loader = try BatchLoader(train, batchSize: try batchSize(for: train.count), seed: seed)
+    let names = Self.parameterNames(of: model)
     let strategy: any StepStrategy<Float>
     if let communicator {
       strategy = try DataParallelStepping(
         model: model, communicator: communicator, stage: try parallel.zeroStage(),
-        makeOptimizer: makeOptimizer(for:))
+        makeOptimizer: { try makeOptimizer(for: $0, names: names) })
     } else {
-      strategy = LocalStepping(try makeOptimizer(for: model.parameters()))
+      strategy = LocalStepping(try makeOptimizer(for: model.parameters(), names: names))
     }
     let trainer = Trainer(model: model, loader: loader, strategy: strategy)
     let loop = try TrainingLoop(
@@ -251,7 +252,19 @@ struct TrainCommand: ParsableCommand {
   }
 
   /// The chosen optimizer with the command line's hyperparameters.
-  func makeOptimizer(for parameters: [Parameter<Float>]) throws -> any TrainingOptimizer<Float> {
+  /// Each parameter's dotted name in `model`, by identity (for Muon's recipe).
+  static func parameterNames(of model: any Module<Float>) -> [ObjectIdentifier: String] {
+    Dictionary(model.namedParameters().map { (ObjectIdentifier($0.parameter), $0.name) }) {
+      first, _ in first
+    }
+  }
+
+  /// With the parameters' `names` (a model's), Muon takes the usual recipe: Muon for the hidden
+  /// matrices with the command line's options, AdamW for the rest (biases, embeddings, the output
+  /// layer) with its digits learning rate and the same `--weight-decay`.
+  func makeOptimizer(
+    for parameters: [Parameter<Float>], names: [ObjectIdentifier: String] = [:]
+  ) throws -> any TrainingOptimizer<Float> {
     let name = try optimizerClassName(optimizer)
     var options = try OptimizerOptions(parsing: hyperparameters).values
     options["lr"] = .number(lr ?? DigitsDefaults.learningRate(for: name))
@@ -259,6 +272,15 @@ struct TrainCommand: ParsableCommand {
       options["momentum"] = .number(momentum)
     } else if name == "SGD" {
       options["momentum"] = .number(0.9)
+    }
+    if name == "Muon", !names.isEmpty {
+      var adamW: [String: HyperparameterValue] = [
+        "lr": .number(DigitsDefaults.learningRate(for: "AdamW"))
+      ]
+      adamW["weightDecay"] = options["weightDecay"]
+      return try Muon<Float>.withAdamW(
+        parameters.map { (names[ObjectIdentifier($0)] ?? "", $0) }, muonOptions: options,
+        adamWOptions: adamW)
     }
     return try OptimizerCatalog.make(name, parameters: parameters, options: options)
   }
