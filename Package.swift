@@ -12,10 +12,14 @@ let package = Package(
     // Data-parallel training and ZeRO over Open MPI (loaded at run time).
     .library(name: "DescentDistributed", targets: ["DescentDistributed"]),
     .executable(name: "descent", targets: ["descent"]),
+    // The interactive explorer (a local web page); the only part that needs Hummingbird.
+    .executable(name: "descent-serve", targets: ["descent-serve"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
@@ -33,6 +37,15 @@ let package = Package(
       dependencies: [
         "DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentTraining",
       ]),
+    .target(name: "DescentExplorer", dependencies: ["DescentTraining"]),
+    .executableTarget(
+      name: "descent-serve",
+      dependencies: [
+        "DescentExplorer", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Sources/DescentServe"),
     .executableTarget(
       name: "descent",
       dependencies: [
@@ -54,6 +67,7 @@ let package = Package(
     .testTarget(name: "DescentPlotTests", dependencies: ["DescentPlot"]),
     .testTarget(name: "DescentCLITests", dependencies: ["descent", "DescentPlot", "DescentTraining", "CCairo"]),
     .testTarget(name: "DescentTests", dependencies: ["Descent"]),
+    .testTarget(name: "DescentServeTests", dependencies: ["DescentExplorer", "descent-serve"]),
     .testTarget(
       name: "DescentDistributedTests", dependencies: ["DescentDistributed", "descent", "descent-mpi-check"]),
   ],
