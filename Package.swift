@@ -12,8 +12,8 @@ let package = Package(
     // Data-parallel training and ZeRO over Open MPI (loaded at run time).
     .library(name: "DescentDistributed", targets: ["DescentDistributed"]),
     .executable(name: "descent", targets: ["descent"]),
-    // The interactive explorer (a local web page); the only part that needs Hummingbird.
-    .executable(name: "descent-serve", targets: ["descent-serve"]),
+    // No product for the explorer (`swift run descent-serve` runs its executable target): a
+    // package that depends on Descent then resolves neither Hummingbird nor its dependencies.
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,7 +67,8 @@ let package = Package(
     .testTarget(name: "DescentPlotTests", dependencies: ["DescentPlot"]),
     .testTarget(name: "DescentCLITests", dependencies: ["descent", "DescentPlot", "DescentTraining", "CCairo"]),
     .testTarget(name: "DescentTests", dependencies: ["Descent"]),
-    .testTarget(name: "DescentServeTests", dependencies: ["DescentExplorer", "descent-serve"]),
+    .testTarget(
+      name: "DescentServeTests", dependencies: ["DescentExplorer", "descent-serve", "descent"]),
     .testTarget(
       name: "DescentDistributedTests", dependencies: ["DescentDistributed", "descent", "descent-mpi-check"]),
   ],

@@ -197,8 +197,15 @@ enum ExplorerPage {
       return canvas.toDataURL();
     }
 
-    let pathsController = null, pathsTimer = null;
-    function schedulePaths() { clearTimeout(pathsTimer); pathsTimer = setTimeout(loadPaths, 40); }
+    // data-paths on the body says "pending" from a control's move until the paths for the
+    // latest settings are drawn, then "drawn" (a test waits on it).
+    let pathsController = null, pathsTimer = null, pathsRequested = 0;
+    function schedulePaths() {
+      pathsRequested += 1;
+      document.body.dataset.paths = "pending";
+      clearTimeout(pathsTimer);
+      pathsTimer = setTimeout(loadPaths, 40);
+    }
     async function loadSurface() {
       try {
         surface = await getJSON("/api/surface?function=" + state.function);
@@ -209,6 +216,7 @@ enum ExplorerPage {
     async function loadPaths() {
       if (pathsController) pathsController.abort();
       pathsController = new AbortController();
+      const ticket = pathsRequested;
       const params = new URLSearchParams({function: state.function, optimizers: state.optimizers.join(",")});
       for (const [key, value] of Object.entries(state.set)) {
         if (!key.startsWith("lr_") || state.optimizers.includes(key.slice(3))) params.set(key, value);
@@ -223,6 +231,7 @@ enum ExplorerPage {
         drawPaths(result);
         drawLosses(result);
         setStatus(`${result.paths.length} paths of ${result.steps} steps in ${Math.round(performance.now() - started)} ms`, false);
+        if (ticket === pathsRequested) document.body.dataset.paths = "drawn";
       } catch (error) {
         if (error.name !== "AbortError") setStatus(error.message, true);
       }

@@ -11,13 +11,13 @@ final class ServedExplorer {
   let address: URL
   private let process: Process
 
-  /// Starts the built `descent-serve` with `--port 0` and waits (at most a minute) for the
-  /// address it prints.
-  init() throws {
-    let binary = try Self.builtExecutable("descent-serve")
+  /// Starts the built `executable` (`descent-serve`, or `descent` with `serve` in `arguments`)
+  /// with `--port 0` and waits (at most a minute) for the address it prints.
+  init(_ executable: String = "descent-serve", arguments: [String] = []) throws {
+    let binary = try Self.builtExecutable(executable)
     process = Process()
     process.executableURL = binary
-    process.arguments = ["--port", "0"]
+    process.arguments = arguments + ["--port", "0"]
     let output = Pipe()
     process.standardOutput = output
     try process.run()
