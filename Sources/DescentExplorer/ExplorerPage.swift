@@ -271,10 +271,12 @@ enum ExplorerPage {
       // Paths are drawn in the server's coordinates; one transform maps them onto the frame.
       const sx = FRAME.width / (region.x[1] - region.x[0]), sy = FRAME.height / (region.y[1] - region.y[0]);
       const g = el("g", {transform: `matrix(${sx} 0 0 ${-sy} ${FRAME.left - region.x[0] * sx} ${FRAME.top + region.y[1] * sy})`}, clipped);
-      for (const path of result.paths) {
+      result.paths.forEach((path, index) => {
+        // Earlier paths are drawn wider, so a path that runs over another leaves it visible.
+        const width = 1.8 + 0.6 * (result.paths.length - 1 - index);
         const d = "M" + path.points.map(p => p[0] + " " + p[1]).join(" L");
-        el("path", {d, "data-optimizer": path.name, fill: "none", stroke: COLORS[path.name], "stroke-width": 2, "vector-effect": "non-scaling-stroke", "stroke-linejoin": "round"}, g);
-      }
+        el("path", {d, "data-optimizer": path.name, fill: "none", stroke: COLORS[path.name], "stroke-width": width, "vector-effect": "non-scaling-stroke", "stroke-linejoin": "round", "stroke-linecap": "round"}, g);
+      });
       for (const path of result.paths.filter(p => p.points.length <= 101)) {
         // Few steps: mark each one, so the size of every step shows.
         for (const point of path.points.slice(1)) {
