@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The explorer's answers, apart from any web server: a path and a query in, a status, a content
 /// type and a body out. `descent-serve` puts it behind Hummingbird; the tests call it directly.
@@ -16,7 +15,7 @@ public enum Explorer {
 
   /// Computations run one at a time: the server's CPU use stays one core however many requests
   /// arrive, and the engine's state is never shared between two of them.
-  private static let computing = Mutex(())
+  private static let computing = NSLock()
 
   /// The answer to `GET path?query`: the page at `/`, JSON at `/api/paths`, `/api/surface` and
   /// `/api/ewma`; 400 with `{"error": "..."}` for a request that does not validate, 404 for
@@ -43,7 +42,7 @@ public enum Explorer {
     _ make: () throws(ExplorerError) -> Value
   ) -> Reply {
     do {
-      let value = try computing.withLock { _ throws(ExplorerError) in try make() }
+      let value = try computing.withLock { () throws(ExplorerError) in try make() }
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys]
       let data = try encoder.encode(value)

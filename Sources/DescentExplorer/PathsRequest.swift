@@ -98,17 +98,19 @@ public struct PathsRequest: Equatable, Sendable {
   }
 
   /// The learning rate that shows `surface`'s lesson: the quadratic's shared rate for the SGD
-  /// family there, else ``PathRunner/defaultLR(for:)``.
+  /// family there, else ``PathRunner/defaultLR(for:)`` (0.01 for a name not in
+  /// ``optimizerNames``).
   public static func defaultLR(_ name: String, on surface: TestSurface) -> Double {
     if surface == .quadratic && ["sgd", "momentum", "nesterov"].contains(name) {
       return PathLesson.quadraticLR
     }
-    return PathRunner(surface: surface, steps: 0).defaultLR(for: try! OptimizerRecipe.named(name))
+    guard let recipe = try? OptimizerRecipe.named(name) else { return 0.01 }
+    return PathRunner(surface: surface, steps: 0).defaultLR(for: recipe)
   }
 
-  /// The recipe of optimizer `name` with this request's settings.
-  public func recipe(_ name: String) -> OptimizerRecipe {
-    var recipe = try! OptimizerRecipe.named(name)
+  /// The recipe of optimizer `name` (one of ``optimizerNames``) with this request's settings.
+  func recipe(_ name: String) -> OptimizerRecipe {
+    var recipe = (try? OptimizerRecipe.named(name)) ?? OptimizerRecipe(label: name, className: name)
     recipe.lr = learningRates[name]
     switch name {
     case "momentum", "nesterov": recipe.options["momentum"] = .number(momentum)
@@ -119,7 +121,7 @@ public struct PathsRequest: Equatable, Sendable {
   }
 
   /// A few words giving `name`'s settings, e.g. `lr 0.1, betas (0.9, 0.999)`.
-  public func settingsText(_ name: String) -> String {
+  func settingsText(_ name: String) -> String {
     let lr = "lr \(learningRates[name].map(Self.format) ?? "?")"
     switch name {
     case "momentum", "nesterov": return "\(lr), momentum \(Self.format(momentum))"
