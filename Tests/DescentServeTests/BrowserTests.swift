@@ -55,12 +55,46 @@ import Testing
     let response = try JSONDecoder().decode(PathsResponse.self, from: body)
     let sgdAfter = try #require(try browser.evaluate(String(format: drawn, "sgd")) as? String)
     #expect(sgdAfter != sgdBefore)
-    let page = "<path d=\"\(sgdAfter)\" data-optimizer=\"sgd\">"
-    #expect(
-      DrawnSVG.paths(in: page, attribute: "data-optimizer")["sgd"] == response.paths[0].points)
+    #expect(DrawnSVG.points(sgdAfter) == response.paths[0].points)
     #expect(try browser.evaluate(String(format: drawn, "momentum")) as? String == momentumBefore)
     let inURL = "new URLSearchParams(location.search).get('lr_sgd')"
     #expect(try browser.evaluate(inURL) as? String == shown, "the URL keeps the moved value")
+  }
+
+  /// Picking another function with the keyboard, then clicking the landscape: the page draws
+  /// that function's lesson from the clicked start, the paths `/api/paths` gives for them.
+  @Test func pickingAFunctionAndClickingAStartRedraws() async throws {
+    let server = try ServedExplorer()
+    let browser = try DevToolsPipe()
+    try browser.open(server.url("/", query: "function=rosenbrock&optimizers=adam"))
+    try browser.wait(until: "document.body.dataset.loaded === 'yes'")
+    try browser.evaluate("document.getElementById('function').focus()")
+    try browser.press("ArrowDown", keyCode: 40)
+    try browser.wait(until: "document.body.dataset.paths === 'drawn'")
+    #expect(try browser.evaluate("document.getElementById('function').value") as? String == "beale")
+    // The centre of the plotted frame (44 + 486/2, 8 + 390/2 in the SVG's own units).
+    let centre = """
+      (() => { const r = document.getElementById('paths').getBoundingClientRect(), s = r.width / 540;
+        return [r.left + 287 * s, r.top + 203 * s]; })()
+      """
+    let point = try #require(try browser.evaluate(centre) as? [Double])
+    try browser.click(x: point[0], y: point[1])
+    try browser.wait(until: "new URLSearchParams(location.search).has('x')")
+    try browser.wait(until: "document.body.dataset.paths === 'drawn'")
+    let x = try #require(
+      try browser.evaluate("new URLSearchParams(location.search).get('x')") as? String)
+    let y = try #require(
+      try browser.evaluate("new URLSearchParams(location.search).get('y')") as? String)
+    // Beale's region is -0.5...4.5 by -1...2.5: its centre is (2, 0.75), to a pixel or so.
+    #expect(abs(Double(x)! - 2) < 0.05 && abs(Double(y)! - 0.75) < 0.05, "(\(x), \(y))")
+    let (_, body) = try await server.get(
+      "/api/paths", query: "function=beale&optimizers=adam&x=\(x)&y=\(y)")
+    let response = try JSONDecoder().decode(PathsResponse.self, from: body)
+    let drawn = try #require(
+      try browser.evaluate("document.querySelector('path[data-optimizer=adam]').getAttribute('d')")
+        as? String)
+    #expect(DrawnSVG.points(drawn) == response.paths[0].points)
+    #expect(response.paths[0].points[0] == [Double(x)!, Double(y)!])
   }
 
   /// A hostile value in the URL reaches the server, which refuses it; the page shows the
@@ -140,12 +174,15 @@ enum DrawnSVG {
       guard let name = value(of: attribute, in: tag), let d = value(of: "d", in: tag) else {
         continue
       }
-      let numbers = d.split(whereSeparator: { "ML ".contains($0) }).compactMap { Double($0) }
-      found[name] = stride(from: 0, to: numbers.count - 1, by: 2).map {
-        [numbers[$0], numbers[$0 + 1]]
-      }
+      found[name] = points(d)
     }
     return found
+  }
+
+  /// The points of path data `M x y L x y ...`, as `[x, y]`.
+  static func points(_ d: String) -> [[Double]] {
+    let numbers = d.split(whereSeparator: { "ML ".contains($0) }).compactMap { Double($0) }
+    return stride(from: 0, to: numbers.count - 1, by: 2).map { [numbers[$0], numbers[$0 + 1]] }
   }
 
   /// The value of `name="..."` in `tag` (the attributes of one element).

@@ -114,6 +114,15 @@ final class DevToolsPipe {
     }
   }
 
+  /// Clicks the left mouse button at `(x, y)`, CSS pixels from the page's top left corner.
+  func click(x: Double, y: Double) throws {
+    for type in ["mousePressed", "mouseReleased"] {
+      _ = try call(
+        "Input.dispatchMouseEvent",
+        ["type": type, "x": x, "y": y, "button": "left", "clickCount": 1])
+    }
+  }
+
   /// Sends one command and returns its result, skipping the events that arrive meanwhile.
   private func call(_ method: String, _ parameters: [String: Any], timeout: Double = 60) throws
     -> [String: Any]
