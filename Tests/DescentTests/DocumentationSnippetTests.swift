@@ -87,6 +87,34 @@ private struct AveragedMomentum: ElementwiseAlgorithm {
     #expect(optimizer.state(of: parameter)?.buffer("exp_avg") != nil)
   }
 
+  /// FromPyTorchToDescent.md's names, called as its tables write them.
+  @Test func pyTorchNamesAreDescents() throws {
+    GlobalGenerator.manualSeed(2)
+    let a = Linear<Float>(3, 3).parameters()
+    let b = Linear<Float>(3, 1).parameters()
+    let c = Linear<Float>(1, 1).parameters()
+    let optimizer = try Adam([ParameterGroup(a), ParameterGroup(b, ["lr": 0.01])], lr: 1e-3)
+    try optimizer.addParamGroup(ParameterGroup(c, ["lr": 0.01]))
+    #expect(optimizer.paramGroups.count == 3)
+    #expect(optimizer.paramGroups[1].hyperparameters.lr == 0.01)
+    optimizer.setLearningRate(0.02, ofGroup: 0)
+    #expect(optimizer.learningRate(ofGroup: 0) == 0.02)
+    let x = Tensor<Float>.randn([4, 3]).requiringGrad()
+    let loss = x.matmul(x.transposed()).sum()
+    loss.backward()
+    #expect(x.grad != nil)
+    let parameters = a + b + c
+    for parameter in parameters { parameter.grad = Tensor<Float>(ones: parameter.shape) }
+    let norm = try clipGradNorm(parameters, maxNorm: 1.0)
+    #expect(norm > 1)
+    optimizer.step()
+    let scheduler = try StepLR(optimizer, stepSize: 30)
+    #expect(scheduler.lastLR == [0.02, 0.01, 0.01])
+    let state = optimizer.stateDict()
+    try optimizer.loadStateDict(state)
+    #expect(withNoGrad { x.detached.matmul(x.detached.transposed()) }.shape == [4, 4])
+  }
+
   /// `import Descent` alone reaches every re-exported module: DescentData and DescentTraining too.
   @Test func umbrellaReachesDataAndTraining() {
     #expect(DailyTemperatures.make(days: 3, seed: 0).count == 3)
