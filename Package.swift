@@ -55,6 +55,8 @@ let package = Package(
     .executableTarget(
       name: "descent-mpi-check", dependencies: ["DescentDistributed", "DescentTensor"],
       path: "Sources/DescentMPICheck"),
+    .executableTarget(
+      name: "descent-fuzz", dependencies: ["DescentOptim", "DescentData"], path: "Fuzz/Sources"),
     .target(name: "AllocationCounter"),
     .executableTarget(
       name: "descent-allocation-check", dependencies: ["AllocationCounter", "DescentTraining"],

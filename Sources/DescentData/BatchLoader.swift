@@ -47,10 +47,13 @@ public struct BatchLoader<Scalar: TensorScalar> {
     }
   }
 
-  /// The batches of `epoch`, as (features, labels).
+  /// The batches of `epoch`, as (features, labels); the labels are empty for a regression set.
   public func batches(epoch: Int) -> [(features: Tensor<Scalar>, labels: [Int])] {
     batchIndices(epoch: epoch).map { indices in
-      (dataset.features.gatherRows(indices), indices.map { dataset.labels[$0] })
+      (
+        dataset.features.gatherRows(indices),
+        dataset.labels.isEmpty ? [] : indices.map { dataset.labels[$0] }
+      )
     }
   }
 }

@@ -1,7 +1,8 @@
 import DescentTensor
 import Foundation
 
-/// Reads numeric CSV files: every column a number, the last (or a chosen) column the integer label.
+/// Reads numeric CSV files: every column a number, the last (or a chosen) column the integer label
+/// (classification) or a real-valued target (regression, ``Task/regression``).
 ///
 /// Lines may end in `\n` or `\r\n`; a UTF-8 byte order mark is skipped. Labels are class numbers
 /// `0..<classes`, where the number of classes is taken from the data as the largest label plus
@@ -14,6 +15,14 @@ public enum CSVLoader {
   /// The most classes a data set may have: labels are at most `maximumClassCount - 1`.
   public static let maximumClassCount = 10_000
 
+  /// What the label column holds.
+  public enum Task: String, CaseIterable, Sendable {
+    /// Whole-number class labels `0..<classes`.
+    case classification
+    /// Real-valued targets.
+    case regression
+  }
+
   /// Loads a data set from the CSV file at `url`.
   ///
   /// Blank lines are skipped. When `header` is `nil` (detect), a first row where no field is a
@@ -21,10 +30,12 @@ public enum CSVLoader {
   /// the two is an error (a typo in the first data row is not taken for a header). `true` skips
   /// the first row; `false` reads it as data.
   /// - Parameter labelColumn: the label's column; negative counts from the end (default -1).
+  /// - Parameter task: whether that column holds class labels or real-valued targets.
   /// - Throws: ``DataError`` naming the file, line and value of the first problem; the file
   ///   must be a regular file of at most ``maximumFileSize`` bytes of UTF-8 text.
   public static func load<Scalar: TensorScalar>(
-    _ url: URL, labelColumn: Int = -1, header: Bool? = nil, as _: Scalar.Type = Scalar.self
+    _ url: URL, labelColumn: Int = -1, header: Bool? = nil, task: Task = .classification,
+    as _: Scalar.Type = Scalar.self
   ) throws -> Dataset<Scalar> {
     let path = url.path
     switch FileKind(path: path) {
@@ -51,18 +62,19 @@ public enum CSVLoader {
     guard let text = String(data: bytes, encoding: .utf8) else {
       throw DataError.unreadable(path: path, reason: "the file is not UTF-8 text")
     }
-    return try parse(text, path: path, labelColumn: labelColumn, header: header)
+    return try parse(text, path: path, labelColumn: labelColumn, header: header, task: task)
   }
 
   /// Parses CSV text; `path` is only used in error messages.
   ///
-  /// - Throws: ``DataError`` as ``load(_:labelColumn:header:as:)`` does.
+  /// - Throws: ``DataError`` as ``load(_:labelColumn:header:task:as:)`` does.
   public static func parse<Scalar: TensorScalar>(
     _ text: String, path: String, labelColumn: Int = -1, header: Bool? = nil,
-    as _: Scalar.Type = Scalar.self
+    task: Task = .classification, as _: Scalar.Type = Scalar.self
   ) throws -> Dataset<Scalar> {
     var features: [Scalar] = []
     var labels: [Int] = []
+    var targets: [Scalar] = []
     var columns: Int?
     var firstRow = true
     var labelIndex = 0
@@ -100,21 +112,25 @@ public enum CSVLoader {
         guard value.isFinite else {
           throw DataError.notFinite(path: path, line: line, column: column + 1, value: field)
         }
-        if column == labelIndex {
+        if column == labelIndex, task == .classification {
           labels.append(try label(value, field, path: path, line: line))
-        } else {
-          let scalar = Scalar(value)
-          guard scalar.isFinite else {
-            throw DataError.outOfRange(
-              path: path, line: line, column: column + 1, value: field, type: Scalar.dtypeName)
-          }
-          features.append(scalar)
+          continue
         }
+        let scalar = Scalar(value)
+        guard scalar.isFinite else {
+          throw DataError.outOfRange(
+            path: path, line: line, column: column + 1, value: field, type: Scalar.dtypeName)
+        }
+        if column == labelIndex { targets.append(scalar) } else { features.append(scalar) }
       }
     }
-    guard let columns, !labels.isEmpty else { throw DataError.empty(path: path) }
-    return try Dataset(
-      features: Tensor(shape: [labels.count, columns - 1], scalars: features), labels: labels)
+    let rows = labels.count + targets.count
+    guard let columns, rows > 0 else { throw DataError.empty(path: path) }
+    let matrix = Tensor(shape: [rows, columns - 1], scalars: features)
+    if task == .regression {
+      return try Dataset(features: matrix, targets: Tensor(shape: [rows, 1], scalars: targets))
+    }
+    return try Dataset(features: matrix, labels: labels)
   }
 
   /// Whether the first row is a header to skip: one without a single number (when detecting).

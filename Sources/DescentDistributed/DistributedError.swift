@@ -24,6 +24,9 @@ public enum DistributedError: Error, Equatable, CustomStringConvertible, Localiz
   case notShardable(optimizer: String, reason: String)
   /// The model has fewer elements than there are ranks to shard them over.
   case tooFewElements(elements: Int, ranks: Int)
+  /// A batch of `batch` samples cannot give each of `ranks` ranks one, as synchronized batch
+  /// normalization needs.
+  case batchTooSmall(batch: Int, ranks: Int)
   /// A checkpoint's optimizer state does not fit the sharded optimizer.
   case checkpointMismatch(path: String, reason: String)
 
@@ -53,6 +56,10 @@ public enum DistributedError: Error, Equatable, CustomStringConvertible, Localiz
       "--zero cannot shard \(optimizer): \(reason)"
     case .tooFewElements(let elements, let ranks):
       "cannot shard \(elements) parameter elements over \(ranks) ranks"
+    case .batchTooSmall(let batch, let ranks):
+      "the model's batch normalization is synchronized over \(ranks) ranks, so every batch needs "
+        + "at least \(ranks) samples, one per rank; a batch has \(batch) (choose --batch-size so "
+        + "that every batch, the epoch's last included, has \(ranks) or more)"
     case .checkpointMismatch(let path, let reason):
       "checkpoint \(path) does not fit: \(reason)"
     }

@@ -9,6 +9,14 @@ struct FollowCase {
   var model: ModelKind
   var optimizer: String
   var lr: Double
+
+  /// How far, relative to the largest parameter, the data-parallel run may end from one
+  /// process after 20 steps: float rounding for float32 state; for state kept in bfloat16 or 8
+  /// bits, the sums' last bits can round a moment to a neighbouring code, which is 2^-8 of it or
+  /// more, so their runs are held to 1e-2.
+  var tolerance: Float {
+    optimizer.hasSuffix("8bit") || optimizer.hasSuffix("BF16") ? 1e-2 : 1e-5
+  }
 }
 
 /// The cases: every optimizer of the catalog on the digits MLP, and the CNN (batch
@@ -71,7 +79,8 @@ func trainedParameters(
 }
 
 /// N ranks with batch 32 split between them follow one process with batch 32, to 1e-5
-/// relative after 20 steps, for every case and ZeRO stage. Returns the number of runs compared.
+/// relative after 20 steps (1e-2 with low-precision state), for every case and ZeRO stage.
+/// Returns the number of runs compared.
 func checkFollowsOneProcess(on communicator: MPICommunicator) throws -> Int {
   var compared = 0
   for setting in followCases {
@@ -91,7 +100,7 @@ func checkFollowsOneProcess(on communicator: MPICommunicator) throws -> Int {
       }
       let worst = differences.indices.max { differences[$0] < differences[$1] } ?? 0
       try expect(
-        differences[worst] <= 1e-5 * scale,
+        differences[worst] <= setting.tolerance * scale,
         "rank \(communicator.rank): \(setting.model) with \(setting.optimizer), ZeRO \(stage): "
           + "parameter \(worst) differs from one process by \(differences[worst] / scale) "
           + "of the largest parameter")

@@ -93,14 +93,14 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
         bias: bias?.value, eps: epsilon)
     }
     let perChannel = input.count / numFeatures
+    if isTraining, let crossProcessSum {
+      return synchronizedForward(input, sum: crossProcessSum, perChannel: perChannel)
+    }
     if isTraining {
       precondition(
         perChannel > 1,
         "\(layerName): expected more than 1 value per channel when training, got input of shape "
           + "\(input.shape)")
-    }
-    if isTraining, let crossProcessSum {
-      return synchronizedForward(input, sum: crossProcessSum, perChannel: perChannel)
     }
     let (output, mean, variance) = input.batchNorm(
       weight: weight?.value, bias: bias?.value, eps: epsilon)
@@ -128,6 +128,10 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
     var counts = [Scalar(perChannel)]
     counts.withUnsafeMutableBufferPointer { sum($0) }
     let count = counts[0]
+    precondition(
+      count > 1,
+      "\(layerName): expected more than 1 value per channel over all processes when training, "
+        + "got \(count)")
     let axes = [0] + Array(2..<input.rank)
     var broadcastShape = [Int](repeating: 1, count: input.rank)
     broadcastShape[1] = numFeatures

@@ -24,7 +24,7 @@ extension ModelKind {
   public func make(for dataset: Dataset<Float>, hidden: [Int]? = nil, seed: UInt64) throws -> (
     model: any Module<Float>, description: String
   ) {
-    let (features, classes) = (dataset.featureCount, dataset.classCount)
+    let (features, classes) = (dataset.featureCount, dataset.outputCount)
     if let hidden, hidden.isEmpty || hidden.contains(where: { !(1...100_000).contains($0) }) {
       throw TrainingError.invalidOption(
         "hidden", "\(hidden): give one or more widths, each in 1...100000")

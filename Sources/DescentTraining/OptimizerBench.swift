@@ -42,13 +42,10 @@ public struct StepBenchRow: Sendable, Equatable {
 /// Measures optimizer steps on float32 parameters against a streaming kernel that moves the same
 /// bytes, on the same threads.
 public enum OptimizerBench {
-  /// The optimizers whose update is element-wise (those the fused kernel runs), in catalog order.
+  /// The optimizers whose update is element-wise (those the fused kernel runs), in catalog order
+  /// (`AdamBF16` is Adam with bfloat16 moments).
   public static var elementwiseNames: [String] {
-    OptimizerCatalog.names.filter { name in
-      let probe = Parameter(Tensor<Float>(zeros: [1]))
-      return (try? OptimizerCatalog.make(name, parameters: [probe], options: options(for: name)))
-        is FusedStepping
-    }
+    OptimizerCatalog.entries.filter(\.isElementwise).map(\.name)
   }
 
   /// The options a benchmark uses: PyTorch's defaults, with momentum 0.9 for SGD (plain SGD has
@@ -71,8 +68,12 @@ public enum OptimizerBench {
     let count = layout.parameterCount
     let repeats = repetitions(count)
     let stepped = try steppedOptimizer(name, layout: layout, pool: pool)
-    let roofline = StreamingKernel(
-      readCount: 2 + stepped.bufferCount, writeCount: 1 + stepped.bufferCount, count: count)
+    // The roofline streams float32 arrays moving the step's bytes: the parameter (read and
+    // written), the gradient (read) and the state (read and written), rounded to whole arrays.
+    let stateArrays = stepped.stateBytesPerParameter / Double(MemoryLayout<Float>.stride)
+    let writeCount = 1 + Int(stateArrays)
+    let readCount = max(writeCount + 1, Int((3 + 2 * stateArrays).rounded()) - writeCount)
+    let roofline = StreamingKernel(readCount: readCount, writeCount: writeCount, count: count)
     var cases: [() -> Void] = [
       { for _ in 0..<repeats { stepped.optimizer.step() } },
       { for _ in 0..<repeats { roofline.run(on: pool) } },
@@ -98,10 +99,10 @@ public enum OptimizerBench {
 
   /// An optimizer `name` over parameters laid out as `layout` with gradients (or over the flat
   /// parameter of an arena holding them), on `pool`, after one step (so its state exists), and
-  /// its state buffers per parameter.
+  /// its state's bytes per parameter.
   private static func steppedOptimizer(
     _ name: String, layout: BenchLayout, pool: WorkerPool, inArena: Bool = false
-  ) throws -> (optimizer: any TrainingOptimizer<Float>, bufferCount: Int) {
+  ) throws -> (optimizer: any TrainingOptimizer<Float>, stateBytesPerParameter: Double) {
     let parameters = (0..<layout.tensorCount).map { _ in
       let parameter = Parameter(Tensor<Float>(repeating: 1, shape: [layout.tensorSize]))
       parameter.grad = Tensor(repeating: 0.01, shape: [layout.tensorSize])
@@ -115,6 +116,7 @@ public enum OptimizerBench {
     }
     fused.workerPool = pool
     optimizer.step()
-    return (optimizer, fused.stateElementCount / layout.parameterCount)
+    let bytes = (optimizer as? StateMemoryReporting)?.stateByteCount ?? 0
+    return (optimizer, Double(bytes) / Double(layout.parameterCount))
   }
 }

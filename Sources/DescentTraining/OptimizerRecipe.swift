@@ -76,12 +76,13 @@ public struct OptimizerRecipe: Equatable, Sendable {
     return names
   }
 
-  /// The recipe for `name` (any case): a seed alias or any PyTorch optimizer class.
+  /// The recipe for `name` (any case): a seed alias, or any optimizer of the catalog by its class
+  /// name or one of its aliases.
   public static func named(_ name: String) throws(RecipeError) -> OptimizerRecipe {
     let key = name.lowercased()
     if let recipe = aliases[key] { return recipe }
-    if let className = OptimizerCatalog.names.first(where: { $0.lowercased() == key }) {
-      return OptimizerRecipe(label: className, className: className)
+    if let entry = OptimizerCatalog.entry(named: key) {
+      return OptimizerRecipe(label: entry.name, className: entry.name)
     }
     throw RecipeError.unknownOptimizer(name, known: knownNames)
   }

@@ -181,7 +181,7 @@ struct LayerTests {
       ("BatchNorm2d", [:], .missingArgument("num_features")),
       (
         "BatchNorm2d", ["num_features": .integer(0)],
-        .invalidArgument("num_features", "must be positive")
+        .invalidArgument("num_features", "must be positive, got 0")
       ),
       (
         "BatchNorm1d", ["num_features": .integer(2), "momentum": .number(1.5)],

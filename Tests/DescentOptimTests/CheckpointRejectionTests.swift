@@ -5,7 +5,7 @@ import Testing
 @testable import DescentOptim
 
 /// A saved checkpoint after 3 steps of Adam, and a second run (other weights) to load it into.
-private struct Fixture {
+struct CheckpointFixture {
   let folder: URL
   let file: URL
   let saved: CheckpointRun
@@ -58,7 +58,7 @@ private func temporaryFiles(in folder: URL) throws -> [String] {
 
 @Suite struct CheckpointRejectionTests {
   @Test func truncatedFilesAreRejected() throws {
-    let fixture = try Fixture()
+    let fixture = try CheckpointFixture()
     defer { fixture.remove() }
     let bytes = Array(try Data(contentsOf: fixture.file))
     let headerEnd = 8 + Int(bytes[0]) + Int(bytes[1]) << 8 + Int(bytes[2]) << 16
@@ -75,7 +75,7 @@ private func temporaryFiles(in folder: URL) throws -> [String] {
   }
 
   @Test func corruptedFilesAreRejected() throws {
-    let fixture = try Fixture()
+    let fixture = try CheckpointFixture()
     defer { fixture.remove() }
     let bytes = Array(try Data(contentsOf: fixture.file))
     var huge = bytes
@@ -88,9 +88,14 @@ private func temporaryFiles(in folder: URL) throws -> [String] {
     try fixture.expectRejected(badJSON) {
       if case .corrupted = $0 { return true } else { return false }
     }
-    let text = String(decoding: bytes, as: UTF8.self)
-    #expect(text.contains("\"F64\""))
-    let renamed = Array(text.replacingOccurrences(of: "\"F64\"", with: "\"I64\"").utf8)
+    // Every dtype renamed in place (a byte-level edit: the data is not UTF-8 text).
+    var renamed = bytes
+    let f64 = Array("\"F64\"".utf8)
+    for start in 0...(bytes.count - f64.count)
+    where bytes[start..<(start + f64.count)].elementsEqual(f64) {
+      renamed[start + 1] = UInt8(ascii: "I")
+    }
+    #expect(renamed != bytes)
     try fixture.expectRejected(renamed) { "\($0)".contains("dtype I64 is not supported") }
     let extraBytes = bytes + [0, 0, 0, 0, 0, 0, 0, 0]
     try fixture.expectRejected(extraBytes) { "\($0)".contains("cover") }
@@ -101,7 +106,7 @@ private func temporaryFiles(in folder: URL) throws -> [String] {
   }
 
   @Test func anotherModelIsRejected() throws {
-    var fixture = try Fixture()
+    var fixture = try CheckpointFixture()
     defer { fixture.remove() }
     // Same names, other shapes: fc1 is [4, 3] instead of [5, 3].
     let narrow = CheckpointNet(seed: 3, hidden: 4)
@@ -130,7 +135,7 @@ private func temporaryFiles(in folder: URL) throws -> [String] {
   }
 
   @Test func anotherOptimizerIsRejected() throws {
-    let fixture = try Fixture()
+    let fixture = try CheckpointFixture()
     defer { fixture.remove() }
     let sgd = try SGD(fixture.target.model.parameters(), lr: 0.1, momentum: 0.9)
     sgd.step()
@@ -155,7 +160,7 @@ private func temporaryFiles(in folder: URL) throws -> [String] {
   }
 
   @Test func anotherSchedulerOrMissingPartsAreRejected() throws {
-    let fixture = try Fixture()
+    let fixture = try CheckpointFixture()
     defer { fixture.remove() }
     var checkpoint = fixture.target.checkpoint
     let stepLR = try StepLR(fixture.target.optimizer, stepSize: 2)
@@ -179,7 +184,7 @@ private func temporaryFiles(in folder: URL) throws -> [String] {
   }
 
   @Test func failedSaveLeavesThePreviousFileIntact() throws {
-    let fixture = try Fixture()
+    let fixture = try CheckpointFixture()
     defer { fixture.remove() }
     let before = try Data(contentsOf: fixture.file)
     struct Crash: Error {}
@@ -222,5 +227,25 @@ private func temporaryFiles(in folder: URL) throws -> [String] {
       if case .io = error as? CheckpointError { return true }
       return false
     }
+  }
+}
+
+/// A checkpoint is never written holding NaN or infinity (it could not be loaded back), and the
+/// file it would have replaced is kept.
+@Suite struct NonFiniteSaveTests {
+  @Test func aNonFiniteParameterIsNotSaved() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "descent-nonfinite-\(ProcessInfo.processInfo.processIdentifier).safetensors")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let net = CheckpointNet(seed: 1)
+    try TrainingCheckpoint(model: net).save(to: url)
+    let good = try Data(contentsOf: url)
+    var weight = net.fc2.weight.value
+    weight.withUnsafeMutableBufferPointer { $0[3] = .nan }
+    net.fc2.weight.value = weight
+    #expect {
+      try TrainingCheckpoint(model: net).save(to: url)
+    } throws: { "\($0)".contains("tensor 'model.fc2.weight' holds nan") }
+    #expect(try Data(contentsOf: url) == good)
   }
 }

@@ -10,7 +10,7 @@ import Testing
   static let shapes = [[ElementwiseKernel.chunkSize * 3 + 5], [257, 131], [3]]
 
   static var elementwiseNames: [String] {
-    OptimizerCatalog.names.filter { !["LBFGS", "Adafactor", "Muon"].contains($0) }
+    OptimizerCatalog.entries.filter(\.isElementwise).map(\.name)
   }
 
   @Test(arguments: elementwiseNames)

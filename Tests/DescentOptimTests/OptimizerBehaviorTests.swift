@@ -25,7 +25,7 @@ import Testing
     let parameters = makeParameters([[5], [2, 3]], as: Float.self)
     let before = parameters.map(\.value)
     var options: [String: HyperparameterValue] = ["lr": 0.1]
-    if name == "AdamW" { options["weightDecay"] = 0 }
+    if name == "AdamW" || name == "AdamW8bit" { options["weightDecay"] = 0 }
     if name == "ASGD" { options["lambd"] = 0 }  // ASGD's decay term shrinks parameters itself
     let optimizer = try catalogOptimizer(name, parameters, options)
     for _ in 0..<4 {

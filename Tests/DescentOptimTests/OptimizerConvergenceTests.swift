@@ -27,6 +27,12 @@ import Testing
     Setting(name: "Lion", options: ["lr": 0.002], steps: 10_000),
     Setting(name: "AdamWScheduleFree", options: ["lr": 0.01], steps: 10_000),
     Setting(name: "SGDScheduleFree", options: ["lr": 0.0015, "r": 1], steps: 10_000),
+    Setting(name: "AdamBF16", options: ["lr": 0.01], steps: 10_000),
+    // Below 4096 elements the 8-bit optimizers keep float32 state (bitsandbytes' rule).
+    Setting(name: "Adam8bit", options: ["lr": 0.01], steps: 10_000),
+    Setting(name: "AdamW8bit", options: ["lr": 0.01, "weightDecay": 0], steps: 10_000),
+    Setting(name: "SGD8bit", options: ["lr": 0.001, "momentum": 0.9], steps: 10_000),
+    Setting(name: "Lion8bit", options: ["lr": 0.002], steps: 10_000),
   ]
 
   /// Adafactor, LBFGS and Muon converge in their own suites (Adafactor's relative step wants its

@@ -8,6 +8,7 @@ import Testing
 /// integers as the Doubles they are (`0` as `0.0`).
 func swiftSpelling(ofRepr repr: String) -> String {
   let torchOnly: Set = ["capturable", "differentiable", "foreach", "fused"]
+  let wholeNumberKeys: Set = ["ns_steps", "warmup_steps", "k"]
   var output: [String] = []
   var entries: [String] = []
   func flush() {
@@ -25,8 +26,12 @@ func swiftSpelling(ofRepr repr: String) -> String {
     var value = String(line[line.index(colon, offsetBy: 2)...])
     value = value.replacingOccurrences(of: "False", with: "false")
       .replacingOccurrences(of: "True", with: "true")
-    value = value.replacingOccurrences(
-      of: #"(?<![\w.\-])(\d+)(?![\w.])"#, with: "$1.0", options: .regularExpression)
+    // Python ints print as Swift's doubles (`0.0`), but for the whole-number hyperparameters,
+    // which Descent prints as integers too (`nsSteps: 5`).
+    if !wholeNumberKeys.contains(key) {
+      value = value.replacingOccurrences(
+        of: #"(?<![\w.\-])(\d+)(?![\w.])"#, with: "$1.0", options: .regularExpression)
+    }
     entries.append("    \(OptimizerCatalog.swiftName(key)): \(value)")
   }
   flush()
@@ -86,10 +91,14 @@ func hyperparameterOptions(_ options: [String: JSONValue]) -> [String: Hyperpara
     #expect(adam.description.contains("    eps: 1e-08\n"))
   }
 
-  /// Schedule-free reprs hold the group's bookkeeping after the fixture's steps, and Muon prints
-  /// Descent's `nsFloat32` as well: ScheduleFreeTests and MuonTests check those.
+  /// Schedule-free reprs hold the group's bookkeeping after the fixture's steps, Muon prints
+  /// Descent's `nsFloat32` as well, and bitsandbytes' reprs carry its base classes' unused
+  /// entries (`alpha`, `t_alpha`, SGD's `betas`): ScheduleFreeTests, MuonTests and
+  /// LowPrecisionStateTests check those.
   @Test(
-    arguments: optimizerFixtures.filter { !$0.contains("schedulefree") && !$0.contains("muon") })
+    arguments: optimizerFixtures.filter {
+      !$0.contains("schedulefree") && !$0.contains("muon") && !$0.contains("8bit")
+    })
   func descriptionMatchesFixtureRepr(_ name: String) throws {
     let data = try Data(contentsOf: fixtureURL(name))
     let fixture = try JSONDecoder().decode(ReprFixture.self, from: data)

@@ -20,11 +20,15 @@ let richOptions: [String: [String: HyperparameterValue]] = [
   "AdamWScheduleFree": ["lr": 0.01, "warmupSteps": 3, "weightDecay": 0.01, "r": 0.5],
   "SGDScheduleFree": ["lr": 0.1, "warmupSteps": 2, "weightDecay": 0.01],
   "Muon": ["lr": 0.02, "adjustLrFn": .text("match_rms_adamw")],
+  "Adam8bit": ["lr": 0.01, "weightDecay": 0.1],
+  "AdamW8bit": ["lr": 0.01, "betas": .pair(0.9, 0.99)],
+  "SGD8bit": ["lr": 0.01, "momentum": 0.9, "weightDecay": 0.01],
+  "Lion8bit": ["lr": 0.01, "weightDecay": 0.1],
 ]
 
 /// The catalog's optimizers that take parameters of any shape, for the tests that run every
 /// optimizer on vectors (Muon takes matrices only; MuonTests covers it).
-let anyShapeOptimizerNames = OptimizerCatalog.names.filter { $0 != "Muon" }
+let anyShapeOptimizerNames = OptimizerCatalog.entries.filter(\.takesAnyShape).map(\.name)
 
 /// A deterministic, varied gradient value for element `index` at `step`.
 func syntheticGradient(_ index: Int, step: Int, parameter: Int) -> Double {

@@ -37,7 +37,7 @@ struct UserMomentum: ElementwiseAlgorithm {
   func userMomentumMatchesBuiltInSGD(_ path: KernelPath) throws {
     let ours = makeParameters(FusedStepTests.shapes, as: Float.self)
     let theirs = cloned(ours)
-    let settings = try SGDHyperparameters(lr: 0.01, momentum: 0.9)
+    let settings = try SGDHyperparameters.given(["lr": 0.01, "momentum": 0.9])
     let builtIn = try SGD(ours, lr: 0.01, momentum: 0.9)
     let user = try Optimizer<UserMomentum>(groups: [ParameterGroup(theirs)], defaults: settings)
     builtIn.kernelPath = path

@@ -67,7 +67,7 @@ private struct AveragedMomentum: ElementwiseAlgorithm {
   /// (whose gradient is `p`), and its buffer is in the state dict.
   @Test func averagedMomentumFollowsItsFormula() throws {
     let parameter = Parameter(Tensor<Float>([1, -2, 3, 0.5]))
-    let settings = try SGDHyperparameters(lr: 0.1, momentum: 0.9)
+    let settings = try SGDHyperparameters.given(["lr": 0.1, "momentum": 0.9])
     let optimizer = try Optimizer<AveragedMomentum>(
       groups: [ParameterGroup([parameter])], defaults: settings)
     var expected: [Float] = [1, -2, 3, 0.5]

@@ -1,3 +1,4 @@
+import DescentData
 import DescentNN
 import DescentOptim
 import DescentTensor
@@ -79,10 +80,29 @@ public final class DataParallelStepping<Scalar: LaneScalar>: StepStrategy {
     // Batch normalization sees the global batch (SyncBatchNorm); a failed sum inside a forward
     // or backward pass is raised after it, by the step.
     for case let norm as BatchNorm<Scalar> in model.namedModules().map(\.module) {
+      synchronizesBatchNorm = true
       norm.crossProcessSum = { [unowned self] buffer in
         let job = ReductionJob(buffer: buffer, communicator: communicator)
         do { try reducer.perform(job.run) } catch { passFailure = passFailure ?? error }
       }
+    }
+  }
+
+  /// Whether the model's batch normalization sums its statistics across ranks (then every
+  /// rank must take part in every batch).
+  public private(set) var synchronizesBatchNorm = false
+
+  /// With synchronized batch normalization, every rank must get a sample of every batch
+  /// (including an epoch's last, shorter one): otherwise a rank without one would skip the
+  /// collectives inside the forward and backward passes that the others call.
+  ///
+  /// - Throws: ``DistributedError/batchTooSmall(batch:ranks:)``.
+  public func checkBatches(of loader: BatchLoader<Scalar>) throws {
+    guard synchronizesBatchNorm else { return }
+    let remainder = loader.dataset.count % loader.batchSize
+    let smallest = loader.dropLast || remainder == 0 ? loader.batchSize : remainder
+    guard smallest >= processCount else {
+      throw DistributedError.batchTooSmall(batch: smallest, ranks: processCount)
     }
   }
 

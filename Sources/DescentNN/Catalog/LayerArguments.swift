@@ -33,6 +33,18 @@ public struct LayerArguments: Sendable {
     }
   }
 
+  /// An integer argument that must be positive (a layer's size), or `fallback` when absent.
+  ///
+  /// - Throws: ``LayerCatalogError/invalidArgument(_:_:)`` when present and not a positive
+  ///   integer.
+  func positiveInteger(_ name: String, default fallback: Int? = nil) throws -> Int {
+    let value = try integer(name, default: fallback)
+    guard value > 0 else {
+      throw LayerCatalogError.invalidArgument(name, "must be positive, got \(value)")
+    }
+    return value
+  }
+
   /// A number argument, or `fallback` when absent.
   public func number(_ name: String, default fallback: Double? = nil) throws -> Double {
     switch values[name] {

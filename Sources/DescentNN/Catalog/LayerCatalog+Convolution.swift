@@ -83,15 +83,6 @@ extension LayerCatalog {
 }
 
 extension LayerArguments {
-  /// An integer argument that must be positive.
-  fileprivate func positiveInteger(_ name: String, default fallback: Int? = nil) throws -> Int {
-    let value = try integer(name, default: fallback)
-    guard value > 0 else {
-      throw LayerCatalogError.invalidArgument(name, "must be positive, got \(value)")
-    }
-    return value
-  }
-
   /// An int-or-tuple argument of `axes` values, each at least `minimum`, as given (an integer or
   /// a tuple), or `fallback` when absent.
   fileprivate func intOrTuple(

@@ -131,13 +131,6 @@ extension LayerArguments {
     }
   }
 
-  /// A required integer argument that must be positive.
-  fileprivate func positiveInteger(_ name: String) throws -> Int {
-    let value = try integer(name)
-    guard value > 0 else { throw LayerCatalogError.invalidArgument(name, "must be positive") }
-    return value
-  }
-
   /// A number argument that must be finite and not negative, or `fallback` when absent.
   fileprivate func nonNegativeNumber(_ name: String, default fallback: Double) throws -> Double {
     let value = try number(name, default: fallback)

@@ -25,7 +25,7 @@ public enum LayerCatalog {
     switch name {
     case "Linear":
       return Linear<Scalar>(
-        try arguments.integer("in_features"), try arguments.integer("out_features"),
+        try arguments.positiveInteger("in_features"), try arguments.positiveInteger("out_features"),
         bias: try arguments.boolean("bias", default: true))
     case "ReLU": return ReLU<Scalar>()
     case "Tanh": return Tanh<Scalar>()

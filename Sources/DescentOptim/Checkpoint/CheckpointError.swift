@@ -9,6 +9,9 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Localize
   case truncated(path: String, reason: String)
   /// The file is not a valid safetensors file or its Descent metadata is damaged.
   case corrupted(path: String, reason: String)
+  /// The bytes of tensor `name` (or, for `__metadata__`, the other metadata entries) differ
+  /// from the CRC-32 stored when the file was written: the file was damaged since.
+  case checksumMismatch(path: String, name: String, stored: String, computed: String)
   /// A tensor's element type is one this file may not hold (`BF16`, `F16`, ...); `supported`
   /// lists those it may.
   case unsupportedDType(path: String, name: String, dtype: String, supported: [String])
@@ -26,6 +29,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Localize
   case missingPart(String)
   /// A state does not fit the object it is loaded into (group or parameter counts, ...).
   case stateMismatch(part: String, reason: String)
+  /// A tensor to save holds a value that is not finite: such a checkpoint could not be loaded.
+  case nonFinite(path: String, name: String, value: String)
 
   /// What was wrong and where.
   public var description: String {
@@ -36,6 +41,9 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Localize
       return "checkpoint \(path) is truncated: \(reason)"
     case .corrupted(let path, let reason):
       return "checkpoint \(path) is corrupted: \(reason)"
+    case .checksumMismatch(let path, let name, let stored, let computed):
+      return
+        "checkpoint \(path) is corrupted: \(Self.checksumReason(name: name, stored: stored, computed: computed))"
     case .unsupportedDType(let path, let name, let dtype, let supported):
       return
         "checkpoint \(path): tensor '\(name)': dtype \(dtype) is not supported (Descent reads \(listed(supported)) here)"
@@ -60,11 +68,25 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Localize
       return "checkpoint holds no \(part)"
     case .stateMismatch(let part, let reason):
       return "checkpoint \(part) does not fit: \(reason)"
+    case .nonFinite(let path, let name, let value):
+      return
+        "checkpoint \(path): not written, tensor '\(name)' holds \(value) (a file that holds it "
+        + "could not be loaded; the previous file, if any, is kept)"
     }
   }
 
   /// The same sentence as ``description``.
   public var errorDescription: String? { description }
+
+  /// What a ``checksumMismatch(path:name:stored:computed:)`` means, without the file's name.
+  static func checksumReason(name: String, stored: String, computed: String) -> String {
+    let what =
+      name == TensorChecksums.metadataName
+      ? "its metadata does" : "the bytes of tensor '\(name)' do"
+    return
+      "\(what) not match the checksum stored when it was written (CRC-32 \(computed), stored "
+      + "\(stored)): the file was damaged since"
+  }
 }
 
 /// `["F32"]` as `F32`, `["F32", "F64"]` as `F32 and F64`, three or more as `F32, F64 and I64`.

@@ -71,6 +71,37 @@ struct CheckpointManifest: Codable, Equatable {
       throw CheckpointError.corrupted(
         path: path, reason: "format \(manifest.format) is not the supported \(currentFormat)")
     }
+    try manifest.checkCounts(path: path)
     return manifest
+  }
+
+  /// Checks that every count is in range: epochs in `0...TrainingProgress.maximumEpoch`, steps
+  /// and averaging counts in `0...TrainingProgress.maximumStep`, parameter indices not negative,
+  /// state shapes of non-negative extents whose element count fits in an `Int32`.
+  ///
+  /// - Throws: ``CheckpointError/corrupted(path:reason:)`` naming the field and its value.
+  private func checkCounts(path: String) throws {
+    func check(_ value: Int, _ range: ClosedRange<Int>, _ field: String) throws {
+      guard range.contains(value) else {
+        throw CheckpointError.corrupted(
+          path: path,
+          reason: "its '\(Self.key)' metadata has \(field) \(value), outside \(range.lowerBound)"
+            + "...\(range.upperBound)")
+      }
+    }
+    let steps = 0...TrainingProgress.maximumStep
+    try check(progress.epoch, 0...TrainingProgress.maximumEpoch, "progress.epoch")
+    try check(progress.step, steps, "progress.step")
+    for record in optimizer?.state ?? [] {
+      try check(record.index, 0...Int(Int32.max), "optimizer.state.index")
+      try check(record.step, steps, "optimizer.state[\(record.index)].step")
+      var count = 1
+      for extent in record.shape {
+        try check(extent, 0...Int(Int32.max), "an extent of optimizer.state[\(record.index)].shape")
+        count = count.multipliedReportingOverflow(by: extent).overflow ? Int.max : count * extent
+      }
+      try check(count, 0...Int(Int32.max), "the element count of optimizer.state[\(record.index)]")
+    }
+    if let averaging { try check(averaging.nAveraged, steps, "averaging.nAveraged") }
   }
 }

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// The file holds exactly the keys of ``Module/stateDict()`` (`0.weight`, `1.running_mean`, ...),
 /// its tensors in that order: `F32` for a `Float` model, `F64` for a `Double` one, and `I64` for
-/// integer buffers (`num_batches_tracked`), with `{"format": "pt"}` as metadata.
+/// integer buffers (`num_batches_tracked`), with `{"format": "pt"}` as metadata beside the CRC-32
+/// of every tensor (``TensorChecksums``, which PyTorch ignores and Descent checks on load).
 ///
 /// ```swift
 /// try ModelStateFile.save(net, to: URL(fileURLWithPath: "net.safetensors"))
@@ -87,7 +88,7 @@ public enum ModelStateFile {
     into model: some Module<Scalar>, from url: URL, strict: Bool = true
   ) throws(ModelStateError) -> (missingKeys: [String], unexpectedKeys: [String]) {
     let path = url.path
-    let archive: SafetensorsArchive
+    let bytes: [UInt8]
     do {
       var isDirectory: ObjCBool = false
       if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
@@ -95,9 +96,25 @@ public enum ModelStateFile {
       {
         throw CheckpointError.io(path: path, action: "read it", reason: "it is a directory")
       }
+      bytes = try AtomicFile.read(url)
+    } catch {
+      throw ModelStateError(error, path: path)
+    }
+    return try load(into: model, bytes: bytes, path: path, strict: strict)
+  }
+
+  /// ``load(into:from:strict:)`` of a file's `bytes`; `path` is named in errors, and
+  /// `verifyingChecksums: false` skips the tensors' checksums (for the fuzzer).
+  @_spi(Fuzzing) @discardableResult
+  public static func load<Scalar: TensorScalar>(
+    into model: some Module<Scalar>, bytes: [UInt8], path: String, strict: Bool = true,
+    verifyingChecksums: Bool = true
+  ) throws(ModelStateError) -> (missingKeys: [String], unexpectedKeys: [String]) {
+    let archive: SafetensorsArchive
+    do {
       archive = try SafetensorsArchive(
-        bytes: try AtomicFile.read(url), path: path,
-        dtypes: Set(SafetensorsArchive.DType.allCases))
+        bytes: bytes, path: path, dtypes: Set(SafetensorsArchive.DType.allCases),
+        verifyingChecksums: verifyingChecksums)
     } catch {
       throw ModelStateError(error, path: path)
     }
@@ -180,6 +197,10 @@ extension ModelStateError {
         self = .io(path: path, action: action, reason: reason)
       case .truncated(let path, let reason): self = .truncated(path: path, reason: reason)
       case .corrupted(let path, let reason): self = .corrupted(path: path, reason: reason)
+      case .checksumMismatch(let path, let name, let stored, let computed):
+        self = .corrupted(
+          path: path,
+          reason: CheckpointError.checksumReason(name: name, stored: stored, computed: computed))
       case .unsupportedDType(let path, let name, let dtype, supported: _):
         self = .unsupportedDType(path: path, key: name, dtype: dtype)
       default: self = .corrupted(path: path, reason: error.description)

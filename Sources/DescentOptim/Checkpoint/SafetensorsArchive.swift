@@ -78,17 +78,26 @@ struct SafetensorsArchive: Equatable {
   // MARK: Writing
 
   /// The file's bytes. The header lists `__metadata__` first, then the tensors in the order of
-  /// ``entries``, which is also the order of their data.
+  /// ``entries``, which is also the order of their data. The metadata gains the
+  /// ``TensorChecksums`` of every tensor's bytes and of the other metadata entries.
   ///
   /// - Throws: ``CheckpointError/stateMismatch(part:reason:)`` when two tensors share a name or
-  ///   one is named `__metadata__`; an encoding error if a string cannot be encoded.
+  ///   one is named `__metadata__`, or the metadata already has a ``TensorChecksums/key`` entry;
+  ///   an encoding error if a string cannot be encoded.
   func encoded() throws -> [UInt8] {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     func json(_ value: some Encodable) throws -> String {
       String(decoding: try encoder.encode(value), as: UTF8.self)
     }
-    var items = ["\(try json(Self.metadataKey)):\(try json(metadata))"]
+    guard metadata[TensorChecksums.key] == nil else {
+      throw CheckpointError.stateMismatch(
+        part: "safetensors archive",
+        reason: "the metadata key '\(TensorChecksums.key)' is reserved for the checksums")
+    }
+    let metadataSum = TensorChecksums.checksum(ofMetadata: metadata)
+    var checksums = [TensorChecksums.metadataName: TensorChecksums.hex(metadataSum)]
+    var items: [String] = []
     var names: Set<String> = [Self.metadataKey]
     var data: [UInt8] = []
     for entry in entries {
@@ -102,10 +111,14 @@ struct SafetensorsArchive: Equatable {
       case .f64(let values): for value in values { append(value.bitPattern, to: &data) }
       case .i64(let values): for value in values { append(value, to: &data) }
       }
+      checksums[entry.name] = TensorChecksums.hex(CRC32(data[begin...]).value)
       let info = TensorInfo(
         dtype: entry.values.dtype, shape: entry.shape, dataOffsets: [begin, data.count])
       items.append("\(try json(entry.name)):\(try json(info))")
     }
+    var stored = metadata
+    stored[TensorChecksums.key] = try json(checksums)
+    items.insert("\(try json(Self.metadataKey)):\(try json(stored))", at: 0)
     var header = Array("{\(items.joined(separator: ","))}".utf8)
     while header.count % 8 != 0 { header.append(UInt8(ascii: " ")) }
     var bytes: [UInt8] = []
@@ -121,14 +134,20 @@ struct SafetensorsArchive: Equatable {
   // MARK: Reading
 
   /// Parses and validates `bytes` (header bounds, JSON, dtypes, shapes, offsets that tile the
-  /// data exactly); `path` is named in errors. Only tensors of the given `dtypes` are accepted
-  /// (a training checkpoint holds floating-point tensors only).
+  /// data exactly, and the ``TensorChecksums`` when the file has them); `path` is named in
+  /// errors. Only tensors of the given `dtypes` are accepted (a training checkpoint holds
+  /// floating-point tensors only). `verifyingChecksums: false` skips the checksums (the fuzzer
+  /// uses it to reach what lies beyond them).
   ///
   /// - Throws: ``CheckpointError/truncated(path:reason:)``,
-  ///   ``CheckpointError/corrupted(path:reason:)`` or
+  ///   ``CheckpointError/corrupted(path:reason:)``,
+  ///   ``CheckpointError/checksumMismatch(path:name:stored:computed:)`` or
   ///   ``CheckpointError/unsupportedDType(path:name:dtype:supported:)`` saying what is wrong and
   ///   where.
-  init(bytes: [UInt8], path: String, dtypes: Set<DType> = DType.floatingPoint) throws {
+  init(
+    bytes: [UInt8], path: String, dtypes: Set<DType> = DType.floatingPoint,
+    verifyingChecksums: Bool = true
+  ) throws {
     func corrupted(_ reason: String) -> CheckpointError { .corrupted(path: path, reason: reason) }
     guard bytes.count >= 8 else {
       throw CheckpointError.truncated(
@@ -163,17 +182,70 @@ struct SafetensorsArchive: Equatable {
       ($0.info.dataOffsets.first ?? 0, $0.name) < ($1.info.dataOffsets.first ?? 0, $1.name)
     }
     var expectedBegin = 0
+    var ranges: [(name: String, range: Range<Int>)] = []
     for (name, info) in tensors {
       let type = try info.validate(
         name: name, dtypes: dtypes, expectedBegin: expectedBegin, dataLength: dataLength,
         path: path)
       let range = (dataStart + info.dataOffsets[0])..<(dataStart + info.dataOffsets[1])
+      ranges.append((name, range))
       entries.append(Entry(name: name, shape: info.shape, values: type.values(bytes[range])))
       expectedBegin = info.dataOffsets[1]
     }
     guard expectedBegin == dataLength else {
       throw corrupted(
         "the tensors cover \(expectedBegin) bytes of data but \(dataLength) follow the header")
+    }
+    if let checksums = metadata.removeValue(forKey: TensorChecksums.key), verifyingChecksums {
+      try Self.verify(checksums, of: ranges, in: bytes, metadata: metadata, path: path)
+    }
+  }
+
+  /// Checks the ``TensorChecksums`` JSON `text` against the bytes of every tensor (`ranges` of
+  /// `bytes`) and against `metadata`.
+  ///
+  /// - Throws: ``CheckpointError/checksumMismatch(path:name:stored:computed:)`` naming the first
+  ///   tensor whose bytes changed; ``CheckpointError/corrupted(path:reason:)`` when the checksums
+  ///   are malformed, lack a tensor or name one the file does not hold.
+  private static func verify(
+    _ text: String, of ranges: [(name: String, range: Range<Int>)], in bytes: [UInt8],
+    metadata: [String: String], path: String
+  ) throws {
+    let key = TensorChecksums.key
+    func corrupted(_ reason: String) -> CheckpointError { .corrupted(path: path, reason: reason) }
+    guard let sums = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else {
+      throw corrupted("its '\(key)' metadata is not a JSON map of tensor names to checksums")
+    }
+    func stored(_ name: String) throws -> (text: String, value: UInt32) {
+      guard let text = sums[name] else {
+        throw corrupted("'\(name)' has no checksum in its '\(key)' metadata")
+      }
+      let hexDigits = Set("0123456789abcdef".utf8)
+      guard text.utf8.count == 8, text.utf8.allSatisfy(hexDigits.contains),
+        let value = UInt32(text, radix: 16)
+      else {
+        throw corrupted("the checksum of '\(name)' is \"\(text)\", not 8 lowercase hex digits")
+      }
+      return (text, value)
+    }
+    let metadataSum = try stored(TensorChecksums.metadataName)
+    let metadataActual = TensorChecksums.checksum(ofMetadata: metadata)
+    guard metadataSum.value == metadataActual else {
+      throw CheckpointError.checksumMismatch(
+        path: path, name: TensorChecksums.metadataName, stored: metadataSum.text,
+        computed: TensorChecksums.hex(metadataActual))
+    }
+    for (name, range) in ranges {
+      let sum = try stored(name)
+      let actual = bytes.withUnsafeBytes { CRC32(UnsafeRawBufferPointer(rebasing: $0[range])) }
+      guard sum.value == actual.value else {
+        throw CheckpointError.checksumMismatch(
+          path: path, name: name, stored: sum.text, computed: TensorChecksums.hex(actual.value))
+      }
+    }
+    let names = Set(ranges.map(\.name)).union([TensorChecksums.metadataName])
+    if let stray = sums.keys.sorted().first(where: { !names.contains($0) }) {
+      throw corrupted("its '\(key)' metadata has a checksum for '\(stray)', which is not a tensor")
     }
   }
 }

@@ -65,8 +65,19 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
   /// disk, then renamed over `url`. When anything fails, a previous file at `url` is left intact
   /// and no temporary file remains.
   ///
-  /// - Throws: ``CheckpointError/io(path:action:reason:)``.
+  /// - Throws: ``CheckpointError/io(path:action:reason:)``, or
+  ///   ``CheckpointError/nonFinite(path:name:value:)`` when a parameter or average holds a value
+  ///   that is not finite (nothing is written then).
   public func save(to url: URL, progress: TrainingProgress = TrainingProgress()) throws {
+    var tensors = namedParameters.map { ("model.\($0.name)", $0.parameter.value) }
+    if let averaging {
+      tensors += zip(averaging.names, averaging.averages).map { ("averaging.\($0)", $1) }
+    }
+    for (name, tensor) in tensors {
+      if let bad = tensor.scalars.first(where: { !$0.isFinite }) {
+        throw CheckpointError.nonFinite(path: url.path, name: name, value: "\(bad)")
+      }
+    }
     try save(to: url, progress: progress, beforeRename: {})
   }
 
@@ -125,7 +136,9 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
   /// Restores the model, optimizer, scheduler and averaging from `url` and returns the saved
   /// progress (restore its generator yourself, e.g. into ``GlobalGenerator/state``).
   ///
-  /// The whole file is checked first: header bounds, offsets and dtypes; parameter names and
+  /// The whole file is checked first: header bounds, offsets and dtypes; the CRC-32 of every
+  /// tensor and of the metadata (files written before checksums existed have none and are not
+  /// checked); counts in range and every tensor finite; parameter names and
   /// shapes against the model; the optimizer's kind and group and parameter counts; the
   /// scheduler's kind; the averaging rule, names and shapes. Parts this checkpoint value does not
   /// hold (no optimizer given, say) are ignored; parts it holds must be in the file. When any
@@ -134,8 +147,17 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
   /// - Throws: ``CheckpointError`` saying what differs.
   @discardableResult
   public func load(from url: URL) throws -> TrainingProgress {
-    let path = url.path
-    let archive = try SafetensorsArchive(bytes: try AtomicFile.read(url), path: path)
+    try load(bytes: try AtomicFile.read(url), path: url.path)
+  }
+
+  /// ``load(from:)`` of a file's `bytes`; `path` is named in errors, and `verifyingChecksums:
+  /// false` skips the tensors' checksums (for the fuzzer).
+  @_spi(Fuzzing) @discardableResult
+  public func load(bytes: [UInt8], path: String, verifyingChecksums: Bool = true) throws
+    -> TrainingProgress
+  {
+    let archive = try SafetensorsArchive(
+      bytes: bytes, path: path, verifyingChecksums: verifyingChecksums)
     let manifest = try CheckpointManifest.read(from: archive.metadata, path: path)
     let values = try checkedParameterValues(archive, manifest, path: path)
     let optimizerDict = try checkedOptimizerState(archive, manifest, path: path)
@@ -159,7 +181,20 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
     guard let scalars = entry.values.scalars(as: Scalar.self) else {
       throw CheckpointError.dtype(name: name, checkpoint: entry.values.dtype, expected: dtype)
     }
+    try checkFinite(scalars.lazy.map(Double.init), name, path: path)
     return Tensor(shape: shape, scalars: scalars)
+  }
+
+  /// Throws ``CheckpointError/corrupted(path:reason:)`` naming tensor `name` and the first
+  /// element of `values` that is NaN or infinite: training stops before it would save one, so
+  /// such a file was not written by a healthy run.
+  private func checkFinite(
+    _ values: some Collection<Double>, _ name: String, path: String
+  ) throws {
+    guard let index = values.firstIndex(where: { !$0.isFinite }) else { return }
+    let position = values.distance(from: values.startIndex, to: index)
+    throw CheckpointError.corrupted(
+      path: path, reason: "tensor '\(name)' holds \(values[index]) at element \(position)")
   }
 
   private func checkedParameterValues(
@@ -208,6 +243,7 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
         guard let entry = archive[name] else {
           throw CheckpointError.corrupted(path: path, reason: "tensor '\(name)' is missing")
         }
+        try checkFinite(entry.values.doubles, name, path: path)
         buffers[buffer] = entry.values.doubles
       }
       guard state[record.index] == nil else {

@@ -1,5 +1,7 @@
+import Foundation
+
 /// Why a fixture could not be checked.
-public enum ConformanceError: Error, Equatable, CustomStringConvertible {
+public enum ConformanceError: Error, Equatable, CustomStringConvertible, LocalizedError {
   /// The file could not be read or is not the JSON of a fixture.
   case unreadable(path: String, reason: String)
   /// A field is missing or has the wrong form.
@@ -15,4 +17,7 @@ public enum ConformanceError: Error, Equatable, CustomStringConvertible {
     case .unknownKind(let kind): return "no conformance runner for fixture kind '\(kind)'"
     }
   }
+
+  /// The same sentence as ``description``.
+  public var errorDescription: String? { description }
 }

@@ -61,6 +61,9 @@ public struct ConformanceRegistry: Sendable {
     let header: Header
     do {
       header = try JSONDecoder().decode(Header.self, from: data)
+    } catch DecodingError.dataCorrupted(let context) {
+      let detail = context.underlyingError.map { ": \($0.localizedDescription)" } ?? ""
+      throw ConformanceError.unreadable(path: url.path, reason: "it is not valid JSON\(detail)")
     } catch {
       throw ConformanceError.unreadable(path: url.path, reason: "no 'kind' field (\(error))")
     }

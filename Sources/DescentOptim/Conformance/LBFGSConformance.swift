@@ -79,7 +79,7 @@ public struct LBFGSFixtureRunner: FixtureRunner {
       throw ConformanceError.invalidField("function", "'\(fixture.function)' is not rosenbrock")
     }
     guard fixture.start.count == 2, fixture.outerSteps >= 0,
-      fixture.expected.count == fixture.outerSteps + 1, fixture.losses.count == fixture.outerSteps
+      fixture.expected.count - 1 == fixture.outerSteps, fixture.losses.count == fixture.outerSteps
     else {
       throw ConformanceError.invalidField(
         "expected", "a 2-D start, outer_steps + 1 points and outer_steps losses are needed")

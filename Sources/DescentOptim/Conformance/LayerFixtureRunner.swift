@@ -88,6 +88,7 @@ public struct LayerFixtureRunner: FixtureRunner {
   /// Checks the fixture in `data`.
   public func run(_ data: Data, options: ConformanceOptions) throws -> ConformanceResult {
     let fixture = try decodeFixture(LayerFixture.self, from: data)
+    try ModuleInputCheck.checkSizes(of: fixture.kwargs, field: "kwargs")
     let arguments = LayerArguments(fixture.kwargs.mapValues(\.layerArgument))
     let module: any Module<Double>
     do {
@@ -117,6 +118,8 @@ public struct LayerFixtureRunner: FixtureRunner {
       guard inputs.count == 1 else {
         throw ConformanceError.invalidField("inputs", "\(fixture.module) takes one input")
       }
+      _ = try ModuleInputCheck(field: "inputs[0]", training: fixture.mode == "train")
+        .outputShape(of: module, for: inputs[0])
       output = module(inputs[0])
     }
     let expectedOutput: Tensor<Double> = try fixture.output.tensor("output")

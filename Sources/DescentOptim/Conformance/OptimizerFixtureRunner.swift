@@ -7,16 +7,12 @@ struct OptimizerFixture: Decodable {
     let params: [Int]
     let options: [String: JSONValue]
   }
-  struct InitialParameter: Decodable {
-    let shape: [Int]
-    let data: [Double]
-  }
   let name: String
   let optimizer: String
   let options: [String: JSONValue]
   let paramGroups: [Group]?
   let dtype: String
-  let params: [InitialParameter]
+  let params: [FixtureTensor]
   let grads: [[[Double]?]]
   let expected: [[[Double]]]
   let finalState: [String: [String: JSONValue]]?
@@ -24,6 +20,8 @@ struct OptimizerFixture: Decodable {
   let expectedEval: [[Double]]?
   /// Tolerances replacing the dtype's, for the parameters and for the final state.
   let tolerance: FixtureTolerances?
+  /// `bfloat16`: the moments are stored in bfloat16 (Descent's `stateDType`).
+  let stateDType: String?
 
   /// `{"params": {"rtol", "atol"}, "state": {"rtol", "atol"}}`.
   struct FixtureTolerances: Decodable {
@@ -42,6 +40,7 @@ struct OptimizerFixture: Decodable {
     case paramGroups = "param_groups"
     case finalState = "final_state"
     case expectedEval = "expected_eval"
+    case stateDType = "state_dtype"
   }
 }
 
@@ -84,16 +83,11 @@ public struct OptimizerFixtureRunner: FixtureRunner {
   }
 
   private func run<Scalar: LaneScalar>(
-    _ fixture: OptimizerFixture, as _: Scalar.Type, options: ConformanceOptions
+    _ fixture: OptimizerFixture, as _: Scalar.Type, options runOptions: ConformanceOptions
   ) throws -> ConformanceResult {
     var parameters: [Parameter<Scalar>] = []
     for (index, initial) in fixture.params.enumerated() {
-      guard initial.shape.allSatisfy({ $0 >= 0 }), initial.shape.reduce(1, *) == initial.data.count
-      else {
-        throw ConformanceError.invalidField("params[\(index)]", "shape does not fit its data")
-      }
-      parameters.append(
-        Parameter(Tensor(shape: initial.shape, scalars: initial.data.map { Scalar($0) })))
+      parameters.append(Parameter(try initial.tensor("params[\(index)]", as: Scalar.self)))
     }
     let groups = try
       (fixture.paramGroups ?? [.init(params: Array(parameters.indices), options: [:])])
@@ -105,10 +99,10 @@ public struct OptimizerFixtureRunner: FixtureRunner {
           group.params.map { parameters[$0] },
           try hyperparameters(group.options, field: "param_groups[\(index)].options"))
       }
-    let optimizer = try OptimizerCatalog.make(
-      fixture.optimizer, groups: groups, options: hyperparameters(fixture.options, field: "options")
-    )
-    optimizer.kernelPath = options.kernelPath
+    var options = try hyperparameters(fixture.options, field: "options")
+    if let stateDType = fixture.stateDType { options["stateDType"] = .text(stateDType) }
+    let optimizer = try OptimizerCatalog.make(fixture.optimizer, groups: groups, options: options)
+    optimizer.kernelPath = runOptions.kernelPath
     let dtypeTolerance = try Tolerance.of(dtype: fixture.dtype)
     var tally = DeviationTally(
       tolerance: fixture.tolerance?.params?.tolerance ?? dtypeTolerance)
@@ -181,12 +175,32 @@ public struct OptimizerFixtureRunner: FixtureRunner {
           tally.compare([Double(record.step)], [step], what)
         } else if let numbers = value.numbers, let buffer = record.buffers[name] {
           tally.compare(buffer, numbers, what)
+        } else if let numbers = value.numbers, let buffer = dequantized(name, record) {
+          tally.compare(buffer, numbers, what)
         } else if let number = value.number, let scalar = record.scalars[name] {
           tally.compare([scalar], [number], what)
         } else if value != .null {
           tally.fail("\(what): not in Descent's state")
         }
       }
+    }
+  }
+
+  /// bitsandbytes' `stateN_dequantized` from the record's `stateN` codes, `qmapN` and `absmaxN`:
+  /// `qmap[code] * absmax[block]` in float32 (`nil` when the record has no such 8-bit state).
+  private func dequantized(_ name: String, _ record: OptimizerStateDict.ParameterRecord)
+    -> [Double]?
+  {
+    guard name.hasSuffix("_dequantized") else { return nil }
+    let state = String(name.dropLast("_dequantized".count))
+    let suffix = state.dropFirst("state".count)
+    guard let codes = record.buffers[state], let map = record.buffers["qmap\(suffix)"],
+      let absmax = record.buffers["absmax\(suffix)"], map.count == 256
+    else { return nil }
+    let block = BlockwiseQuantization.blockSize
+    return codes.enumerated().map { index, code in
+      guard code >= 0, code < 256, index / block < absmax.count else { return .nan }
+      return Double(Float(map[Int(code)]) * Float(absmax[index / block]))
     }
   }
 }

@@ -60,7 +60,16 @@ public struct SchedulerFixtureRunner: FixtureRunner {
 }
 
 /// The learning rates and momenta before the first epoch and after each.
+///
+/// - Throws: ``ConformanceError/invalidField(_:_:)`` when `epochs` is negative or above
+///   ``ScheduleLimits/maximumEpochs``, before anything is built.
 private func replaySchedulerFixture(_ fixture: SchedulerFixture) throws -> ([Double], [Double]) {
+  let limit = ScheduleLimits.maximumEpochs
+  guard (0...limit).contains(fixture.epochs) else {
+    throw ConformanceError.invalidField(
+      "epochs",
+      "\(fixture.epochs) is outside 0...\(limit), the most epochs a schedule is traced over")
+  }
   var reader = SchedulerOptionReader(scheduler: "SGD", values: fixture.options)
   let optimizer = SchedulerFixtureOptimizer(
     lr: try reader.requiredDouble("lr"), momentum: try reader.double("momentum", 0))

@@ -38,6 +38,10 @@ struct TrainingFixture: Decodable {
 
   /// The tiny transformer's sizes.
   struct TransformerSpec: Decodable {
+    /// The most elements one of its matrices may have (2^26), so that a typo in a fixture is
+    /// refused instead of exhausting memory.
+    static let maximumParametersPerMatrix = 1 << 26
+
     let vocab: Int
     let dModel: Int
     let heads: Int
@@ -94,6 +98,8 @@ public struct TrainingFixtureRunner: FixtureRunner {
     for (step, batch) in fixture.batches.enumerated() {
       let input: Tensor<Double> = try batch.input.tensor("batches[\(step)].input")
       let targets = try classTargets(batch.target, field: "batches[\(step)].target")
+      _ = try ModuleInputCheck(field: "batches[\(step)].input", training: true)
+        .outputShape(of: model, for: input)
       optimizer.zeroGrad(setToNil: true)
       var logits = model(input)
       if logits.rank > 2 { logits = logits.reshaped([-1, logits.shape[logits.rank - 1]]) }
@@ -116,6 +122,16 @@ public struct TrainingFixtureRunner: FixtureRunner {
   /// The fixture's model, initialised from the global generator (its state is loaded after).
   private func makeModel(_ spec: TrainingFixture.Model) throws -> any Module<Double> {
     if let layers = spec.sequential {
+      var total = 0
+      for (index, layer) in layers.enumerated() {
+        let field = "model.sequential[\(index)]"
+        total += try ModuleInputCheck.checkSizes(of: layer.kwargs, field: field)
+        guard total <= ModuleInputCheck.maximumArgumentProduct else {
+          throw ConformanceError.invalidField(
+            field,
+            "the layers' sizes add up to more than \(ModuleInputCheck.maximumArgumentProduct)")
+        }
+      }
       let modules = try layers.enumerated().map { index, layer -> any Module<Double> in
         do {
           return try LayerCatalog.make(
@@ -127,10 +143,16 @@ public struct TrainingFixtureRunner: FixtureRunner {
       return Sequential<Double>(modules)
     }
     if let sizes = spec.tinyTransformer {
-      guard sizes.vocab > 0, sizes.dModel > 0, sizes.heads > 0, sizes.length > 0,
-        sizes.dModel % sizes.heads == 0, sizes.vocab * sizes.dModel < 1 << 26
+      let limit = TrainingFixture.TransformerSpec.maximumParametersPerMatrix
+      guard [sizes.vocab, sizes.dModel, sizes.heads, sizes.length].allSatisfy({ $0 > 0 }),
+        sizes.dModel % sizes.heads == 0,
+        [sizes.vocab, sizes.length].allSatisfy({ $0 <= limit / sizes.dModel }),
+        sizes.dModel <= limit / 4 / sizes.dModel
       else {
-        throw ConformanceError.invalidField("model.tiny_transformer", "sizes out of range")
+        throw ConformanceError.invalidField(
+          "model.tiny_transformer",
+          "sizes \(sizes) out of range: positive, heads dividing d_model, and each of vocab, "
+            + "length and 4 d_model times d_model at most \(limit)")
       }
       return TinyTransformer<Double>(
         vocab: sizes.vocab, dModel: sizes.dModel, heads: sizes.heads, length: sizes.length)

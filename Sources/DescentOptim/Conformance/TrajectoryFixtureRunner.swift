@@ -63,7 +63,8 @@ public struct TrajectoryFixtureRunner: FixtureRunner {
     guard let function = TestFunction(rawValue: fixture.function) else {
       throw ConformanceError.invalidField("function", "unknown function '\(fixture.function)'")
     }
-    guard fixture.start.count == 2, fixture.steps >= 0, fixture.expected.count == fixture.steps + 1
+    guard fixture.start.count == 2, fixture.steps >= 0,
+      fixture.expected.count - 1 == fixture.steps
     else {
       throw ConformanceError.invalidField("expected", "a 2-D start and steps + 1 points are needed")
     }

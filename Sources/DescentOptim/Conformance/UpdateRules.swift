@@ -18,6 +18,8 @@ public enum UpdateRules {
     "Adadelta": adadelta, "Adamax": adamax, "NAdam": nAdam, "RAdam": rAdam, "ASGD": asgd,
     "Rprop": rprop, "Adafactor": adafactor, "LBFGS": lbfgs, "Lion": lion,
     "AdamWScheduleFree": adamWScheduleFree, "SGDScheduleFree": sgdScheduleFree, "Muon": muon,
+    "AdamBF16": adam, "Adam8bit": adam8bit, "AdamW8bit": adam8bit, "SGD8bit": sgd8bit,
+    "Lion8bit": lion8bit,
   ]
 
   private static let sgd = """
@@ -87,6 +89,8 @@ public enum UpdateRules {
             v̂_t ← v_t / (1 - β₂^t)
         θ_t ← θ_{t-1} - γ m̂_t / (√v̂_t + ε)
     return θ_t
+    with stateDType bfloat16 (Descent's option), m_t and v_t are stored rounded to the nearest
+    bfloat16 (ties to even) after each step; the arithmetic stays float32.
     """
 
   private static let adamW = """
@@ -107,6 +111,8 @@ public enum UpdateRules {
             v̂_t ← v_t / (1 - β₂^t)
         θ_t ← θ_t - γ m̂_t / (√v̂_t + ε)
     return θ_t
+    with stateDType bfloat16 (Descent's option), m_t and v_t are stored rounded to the nearest
+    bfloat16 (ties to even) after each step; the arithmetic stays float32.
     """
 
   private static let adadelta = """
@@ -323,4 +329,58 @@ public enum UpdateRules {
         θ_t ← θ_t - γ O_t
     return θ_t
     """
+
+  /// How bitsandbytes keeps a state tensor in 8 bits, shared by its optimizers' rules.
+  private static let blockwise8bit = """
+    state of 4096 elements or more, per block of 256 elements (bitsandbytes' blockwise 8-bit):
+        stored: c (uint8 codes), a = max |s| over the block (float32), Q (256-entry dynamic map)
+        read:   s ← Q[c] · a
+        write:  a ← max |s|;  c ← the entry of Q nearest s / a (through a 65536-point table)
+    smaller tensors keep s in float32
+
+    """
+
+  private static let adam8bit = """
+    input: γ (lr), β₁, β₂ (betas), θ₀ (params), f(θ) (objective), λ (weight decay), ε (eps)
+    initialize: m₀ ← 0 (state1), v₀ ← 0 (state2)
+    for t = 1 to ... do
+        g_t ← ∇θ f_t(θ_{t-1})
+        m_t ← β₁ m_{t-1} + (1 - β₁) g_t
+        v_t ← β₂ v_{t-1} + (1 - β₂) g_t²
+        if λ > 0: θ_t ← θ_{t-1} (1 - γ λ)        (decoupled, in Adam8bit as in AdamW8bit)
+        8-bit state:   θ_t ← θ_t - γ/(1 - β₁^t) · m_t / (√v_t / √(1 - β₂^t) + ε)
+        float32 state: θ_t ← θ_t - γ √(1 - β₂^t)/(1 - β₁^t) · m_t / (√v_t + ε √(1 - β₂^t))
+    return θ_t
+    """ + "\n" + blockwise8bit + """
+      m in the signed map, v in the unsigned one.
+      (bitsandbytes 0.50's CPU code; PyTorch has no 8-bit optimizers.)
+      """
+
+  private static let sgd8bit = """
+    input: γ (lr), θ₀ (params), f(θ) (objective), λ (weight decay), μ (momentum > 0)
+    initialize: b₀ ← 0 (state1)
+    for t = 1 to ... do
+        g_t ← ∇θ f_t(θ_{t-1}) + λ θ_{t-1}
+        if t > 1: b_t ← μ b_{t-1} + g_t
+        else:     b_t ← g_t
+        θ_t ← θ_{t-1} - γ b_t
+    return θ_t
+    """ + "\n" + blockwise8bit + """
+      b in the signed map; no dampening or Nesterov.
+      (bitsandbytes 0.50's CPU code; PyTorch has no 8-bit optimizers.)
+      """
+
+  private static let lion8bit = """
+    input: γ (lr), β₁, β₂ (betas), θ₀ (params), f(θ) (objective), λ (weight decay)
+    initialize: m₀ ← 0 (state1)
+    for t = 1 to ... do
+        g_t ← ∇θ f_t(θ_{t-1})
+        if λ > 0: θ_t ← θ_{t-1} (1 - γ λ)
+        θ_t ← θ_t - γ sign(β₁ m_{t-1} + (1 - β₁) g_t)
+        m_t ← β₂ m_{t-1} + (1 - β₂) g_t
+    return θ_t
+    """ + "\n" + blockwise8bit + """
+      m in the signed map.
+      (bitsandbytes 0.50's CPU code; PyTorch has no 8-bit optimizers.)
+      """
 }

@@ -16,9 +16,16 @@ public protocol Hyperparameters: Sendable, Equatable {
   var lr: Double { get set }
   /// The momentum-like hyperparameter (`momentum` or the first beta), `nil` when there is none.
   var momentumLike: Double? { get set }
+  /// How the optimizer's description prints hyperparameter `name`'s `value`.
+  static func printed(_ name: String, _ value: HyperparameterValue) -> String
 }
 
 extension Hyperparameters {
+  /// Swift's spelling of `value` (see ``HyperparameterValue/description``).
+  public static func printed(_: String, _ value: HyperparameterValue) -> String {
+    value.description
+  }
+
   /// No momentum-like hyperparameter: reads `nil`, ignores writes.
   public var momentumLike: Double? {
     get { nil }
@@ -38,13 +45,22 @@ public struct HyperparameterReader {
   public init<H: Hyperparameters>(
     _ entries: [String: HyperparameterValue], for type: H.Type, optimizer: String
   ) throws {
-    let known = H().entries
-    if let unknown = entries.keys.sorted().first(where: { known[$0] == nil }) {
+    try self.init(entries, known: Set(H().entries.keys), optimizer: optimizer)
+  }
+
+  /// A reader of `entries`; throws when an entry is not one of the `known` names.
+  public init(_ entries: [String: HyperparameterValue], known: Set<String>, optimizer: String)
+    throws
+  {
+    if let unknown = entries.keys.sorted().first(where: { !known.contains($0) }) {
       throw OptimizerError.unknownHyperparameter(optimizer: optimizer, name: unknown)
     }
     self.entries = entries
     self.optimizer = optimizer
   }
+
+  /// Whether an entry named `name` is given.
+  public func has(_ name: String) -> Bool { entries[name] != nil }
 
   private func value(_ name: String) throws -> HyperparameterValue {
     guard let value = entries[name] else {

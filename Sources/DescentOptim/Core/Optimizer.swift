@@ -204,7 +204,7 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     for (index, group) in paramGroups.enumerated() {
       text += "\nParameter Group \(index)\n"
       for (key, value) in group.hyperparameters.entries.sorted(by: { $0.key < $1.key }) {
-        text += "    \(key): \(value)\n"
+        text += "    \(key): \(Settings.printed(key, value))\n"
       }
     }
     return text + ")"
@@ -221,13 +221,11 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
       var indices: [Int] = []
       for parameter in group.parameters {
         if let state = states[index] {
-          var buffers: [String: [Double]] = [:]
-          for name in state.bufferNames {
-            buffers[name] = state.buffer(name)?.map { Double($0) }
-          }
+          let buffers = state.recordBuffers()
           records[index] = OptimizerStateDict.ParameterRecord(
-            step: state.step, shape: parameter.shape, buffers: buffers,
-            bufferOrder: state.bufferNames, scalars: state.scalars)
+            step: state.step, shape: parameter.shape,
+            buffers: Dictionary(uniqueKeysWithValues: buffers.map { ($0.name, $0.values) }),
+            bufferOrder: buffers.map(\.name), scalars: state.scalars)
         }
         indices.append(index)
         index += 1
@@ -268,13 +266,17 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
         }
       }
     }
+    let groupOfPosition = paramGroups.indices.flatMap { group in
+      repeatElement(group, count: paramGroups[group].parameters.count)
+    }
     var newStates = [ParameterState<Scalar>?](repeating: nil, count: parameters.count)
-    for (index, record) in dict.state {
+    for (index, record) in dict.state.sorted(by: { $0.key < $1.key }) {
       guard let position = positionOfIndex[index] else {
         throw mismatch("state for parameter \(index), which no group holds")
       }
       newStates[position] = try restoredState(
-        record, for: parameters[position], index: index, mismatch: mismatch)
+        record, for: parameters[position], settings: settings[groupOfPosition[position]],
+        index: index, mismatch: mismatch)
     }
     for index in paramGroups.indices {
       paramGroups[index].hyperparameters = settings[index]
@@ -282,21 +284,41 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
     states = newStates
   }
 
+  /// The state `record` holds for `parameter`, which must have every buffer and scalar a fresh
+  /// state of the algorithm has under `settings` (issue 15: a checkpoint missing `exp_avg_sq`
+  /// must not load).
   private func restoredState(
-    _ record: OptimizerStateDict.ParameterRecord, for parameter: Parameter<Scalar>, index: Int,
-    mismatch: (String) -> OptimizerError
+    _ record: OptimizerStateDict.ParameterRecord, for parameter: Parameter<Scalar>,
+    settings: Settings, index: Int, mismatch: (String) -> OptimizerError
   ) throws -> ParameterState<Scalar> {
     guard record.shape == parameter.shape else {
       throw mismatch("parameter \(index) has shape \(parameter.shape), the state \(record.shape)")
+    }
+    guard record.step >= 0 else {
+      throw mismatch("parameter \(index): negative step \(record.step)")
+    }
+    var fresh = Algorithm.initialState(for: parameter, settings)
+    for name in fresh.scalars.keys.sorted() where record.scalars[name] == nil {
+      throw mismatch("parameter \(index): scalar '\(name)' is missing, and the optimizer needs it")
+    }
+    if fresh.encoding != .plain {
+      do {
+        try fresh.restoreEncoded(from: record.buffers)
+      } catch {
+        throw mismatch(error.reason(parameter: index))
+      }
+      fresh.step = record.step
+      fresh.scalars = record.scalars
+      return fresh
+    }
+    for name in fresh.bufferNames where record.buffers[name] == nil {
+      throw mismatch(StateRestoreError.missing(name).reason(parameter: index))
     }
     guard Set(record.bufferOrder) == Set(record.buffers.keys),
       record.bufferOrder.count == record.buffers.count
     else {
       throw mismatch(
         "parameter \(index): buffer order \(record.bufferOrder) does not name its buffers")
-    }
-    guard record.step >= 0 else {
-      throw mismatch("parameter \(index): negative step \(record.step)")
     }
     var buffers: [(name: String, values: [Scalar])] = []
     for name in record.bufferOrder {

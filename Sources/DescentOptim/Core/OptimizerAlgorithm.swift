@@ -7,9 +7,7 @@ import DescentTensor
 /// fails to compile. Element-wise algorithms adopt ``ElementwiseAlgorithm``, which queues every
 /// parameter's update into one work list for the shared kernel; an algorithm that is not
 /// element-wise (a factored method) adopts ``DirectAlgorithm`` and updates each parameter itself.
-public protocol OptimizerAlgorithm {
-  /// The element type of the parameters.
-  associatedtype Scalar: LaneScalar
+public protocol OptimizerAlgorithm: CatalogConstructible {
   /// The algorithm's hyperparameters.
   associatedtype Settings: Hyperparameters
   /// PyTorch's class name (`"Adam"`).
@@ -31,6 +29,10 @@ public protocol OptimizerAlgorithm {
     hyperparameters: Settings, into plan: inout StepPlan<Self>, path: KernelPath)
   /// Runs the updates queued in `plan` (on `pool`'s threads) and empties it.
   static func runPlan(_ plan: inout StepPlan<Self>, on pool: WorkerPool, path: KernelPath)
+  /// The optimizer that runs this algorithm over `groups`: an ``Optimizer``, or the subclass the
+  /// algorithm needs (the schedule-free train/eval switch, Adafactor's factored state dict).
+  static func makeOptimizer(groups: [ParameterGroup<Scalar>], defaults: Settings, name: String)
+    throws -> Optimizer<Self>
 }
 
 /// An algorithm whose update is the same formula at every element: a value holding the step's
@@ -67,6 +69,13 @@ extension OptimizerAlgorithm {
 
   /// Every parameter is supported, whatever its shape.
   public static func unsupportedReason(for _: Parameter<Scalar>) -> String? { nil }
+
+  /// A plain ``Optimizer``.
+  public static func makeOptimizer(
+    groups: [ParameterGroup<Scalar>], defaults: Settings, name: String
+  ) throws -> Optimizer<Self> {
+    try Optimizer(groups: groups, defaults: defaults, name: name)
+  }
 }
 
 extension DirectAlgorithm {

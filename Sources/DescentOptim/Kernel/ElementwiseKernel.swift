@@ -92,10 +92,14 @@ public enum ElementwiseKernel {
     for index in range {
       let chunk = chunks[index]
       let task = tasks[chunk.task]
+      let range = chunk.start..<min(task.count, chunk.start + chunkSize)
+      if let codec = task.codec {
+        EncodedStateKernel.run(task, codec: codec, range: range, path: path)
+        continue
+      }
       run(
         task.rule, param: task.param, grad: task.grad, state: task.state,
-        bufferCount: task.bufferCount, count: task.count,
-        range: chunk.start..<min(task.count, chunk.start + chunkSize), path: path)
+        bufferCount: task.bufferCount, count: task.count, range: range, path: path)
     }
   }
 

@@ -15,6 +15,8 @@ public struct KernelTask<Rule: OptimizerAlgorithm> {
   public let bufferCount: Int
   /// The number of elements.
   public let count: Int
+  /// The encoded state (bfloat16 or 8-bit) when `state` is not where the buffers live.
+  @usableFromInline var codec: StateCodec? = nil
 }
 
 /// A chunk of a task: `ElementwiseKernel.chunkSize` elements (fewer at a tensor's end) from
@@ -89,7 +91,7 @@ extension ElementwiseAlgorithm {
     plan.append(
       KernelTask(
         rule: rule, param: buffers.value, grad: buffers.gradient, state: stateBase,
-        bufferCount: state.bufferNames.count, count: buffers.count))
+        bufferCount: state.bufferNames.count, count: buffers.count, codec: state.codec()))
   }
 
   /// Runs every queued update, on `pool`'s threads when the step is large enough, then empties

@@ -17,36 +17,18 @@ public struct ASGDHyperparameters: Hyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr or weight decay.
-  public init(
-    lr: Double = 0.01, lambd: Double = 1e-4, alpha: Double = 0.75, t0: Double = 1e6,
-    weightDecay: Double = 0, maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("ASGD")
-    try check.nonNegative(lr, "lr")
-    try check.nonNegative(weightDecay, "weightDecay")
-    (self.lr, self.lambd, self.alpha, self.t0) = (lr, lambd, alpha, t0)
-    (self.weightDecay, self.maximize) = (weightDecay, maximize)
-  }
+extension ASGDHyperparameters: DeclaredHyperparameters {
+  /// `"ASGD"`.
+  public static var optimizerName: String { "ASGD" }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "ASGD")
-    try self.init(
-      lr: read.number("lr"), lambd: read.number("lambd"), alpha: read.number("alpha"),
-      t0: read.number("t0"), weightDecay: read.number("weightDecay"),
-      maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
+  /// lr and weight decay `>= 0`; every number finite.
+  public static var fields: [HyperparameterField<Self>] {
     [
-      "lr": .number(lr), "lambd": .number(lambd), "alpha": .number(alpha), "t0": .number(t0),
-      "weightDecay": .number(weightDecay), "maximize": .flag(maximize),
+      .number("lr", \.lr, .nonNegative), .number("lambd", \.lambd), .number("alpha", \.alpha),
+      .number("t0", \.t0), .number("weightDecay", \.weightDecay, .nonNegative),
+      .flag("maximize", \.maximize),
     ]
   }
 }
@@ -104,13 +86,14 @@ public struct ASGDUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 }
 
 /// `torch.optim.ASGD`.
+/// An argument left out takes its default from ``ASGDHyperparameters``.
 public final class ASGD<Scalar: LaneScalar>: Optimizer<ASGDUpdate<Scalar>> {
   /// ASGD over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.01, lambd: Double = 1e-4,
-    alpha: Double = 0.75, t0: Double = 1e6, weightDecay: Double = 0, maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, lambd: Double? = nil,
+    alpha: Double? = nil, t0: Double? = nil, weightDecay: Double? = nil, maximize: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, lambd: lambd, alpha: alpha, t0: t0,
@@ -121,12 +104,14 @@ public final class ASGD<Scalar: LaneScalar>: Optimizer<ASGDUpdate<Scalar>> {
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.01, lambd: Double = 1e-4,
-    alpha: Double = 0.75, t0: Double = 1e6, weightDecay: Double = 0, maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, lambd: Double? = nil,
+    alpha: Double? = nil, t0: Double? = nil, weightDecay: Double? = nil, maximize: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: ASGDHyperparameters(
-        lr: lr, lambd: lambd, alpha: alpha, t0: t0, weightDecay: weightDecay, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "lambd": .of(lambd), "alpha": .of(alpha), "t0": .of(t0),
+        "weightDecay": .of(weightDecay), "maximize": .of(maximize),
+      ]))
   }
 }

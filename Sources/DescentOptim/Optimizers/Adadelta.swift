@@ -15,37 +15,18 @@ public struct AdadeltaHyperparameters: Hyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, eps or weight decay, or rho outside [0, 1].
-  public init(
-    lr: Double = 1.0, rho: Double = 0.9, eps: Double = 1e-6, weightDecay: Double = 0,
-    maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("Adadelta")
-    try check.nonNegative(lr, "lr")
-    try check.require(rho >= 0 && rho <= 1, "rho", rho, "in [0, 1]")
-    try check.nonNegative(eps, "eps")
-    try check.nonNegative(weightDecay, "weightDecay")
-    (self.lr, self.rho, self.eps, self.weightDecay, self.maximize) =
-      (lr, rho, eps, weightDecay, maximize)
-  }
+extension AdadeltaHyperparameters: DeclaredHyperparameters {
+  /// `"Adadelta"`.
+  public static var optimizerName: String { "Adadelta" }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Adadelta")
-    try self.init(
-      lr: read.number("lr"), rho: read.number("rho"), eps: read.number("eps"),
-      weightDecay: read.number("weightDecay"), maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
+  /// lr, eps and weight decay `>= 0`, rho in [0, 1].
+  public static var fields: [HyperparameterField<Self>] {
     [
-      "lr": .number(lr), "rho": .number(rho), "eps": .number(eps),
-      "weightDecay": .number(weightDecay), "maximize": .flag(maximize),
+      .number("lr", \.lr, .nonNegative), .number("rho", \.rho, .closedUnitInterval),
+      .number("eps", \.eps, .nonNegative), .number("weightDecay", \.weightDecay, .nonNegative),
+      .flag("maximize", \.maximize),
     ]
   }
 }
@@ -92,13 +73,14 @@ public struct AdadeltaUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 }
 
 /// `torch.optim.Adadelta`.
+/// An argument left out takes its default from ``AdadeltaHyperparameters``.
 public final class Adadelta<Scalar: LaneScalar>: Optimizer<AdadeltaUpdate<Scalar>> {
   /// Adadelta over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 1.0, rho: Double = 0.9, eps: Double = 1e-6,
-    weightDecay: Double = 0, maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, rho: Double? = nil, eps: Double? = nil,
+    weightDecay: Double? = nil, maximize: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, rho: rho, eps: eps, weightDecay: weightDecay,
@@ -109,12 +91,14 @@ public final class Adadelta<Scalar: LaneScalar>: Optimizer<AdadeltaUpdate<Scalar
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 1.0, rho: Double = 0.9, eps: Double = 1e-6,
-    weightDecay: Double = 0, maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, rho: Double? = nil, eps: Double? = nil,
+    weightDecay: Double? = nil, maximize: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: AdadeltaHyperparameters(
-        lr: lr, rho: rho, eps: eps, weightDecay: weightDecay, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "rho": .of(rho), "eps": .of(eps), "weightDecay": .of(weightDecay),
+        "maximize": .of(maximize),
+      ]))
   }
 }

@@ -185,6 +185,15 @@ public enum AdafactorUpdate<Scalar: LaneScalar>: DirectAlgorithm {
 }
 
 /// `torch.optim.Adafactor` (PyTorch 2.5+): `Adafactor(net.parameters(), lr: 0.01)`.
+extension AdafactorUpdate {
+  /// An ``Adafactor``, whose state dict keeps the factored buffers at their own sizes.
+  public static func makeOptimizer(
+    groups: [ParameterGroup<Scalar>], defaults: Settings, name _: String
+  ) throws -> Optimizer<Self> {
+    try Adafactor(groups: groups, defaults: defaults)
+  }
+}
+
 public final class Adafactor<Scalar: LaneScalar>: Optimizer<AdafactorUpdate<Scalar>> {
   /// Adafactor over `parameters`.
   ///

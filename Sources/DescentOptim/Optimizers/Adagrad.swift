@@ -17,43 +17,19 @@ public struct AdagradHyperparameters: Hyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, lr decay, weight decay, initial accumulator value or eps.
-  public init(
-    lr: Double = 0.01, lrDecay: Double = 0, weightDecay: Double = 0,
-    initialAccumulatorValue: Double = 0, eps: Double = 1e-10, maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("Adagrad")
-    try check.nonNegative(lr, "lr")
-    try check.nonNegative(lrDecay, "lrDecay")
-    try check.nonNegative(weightDecay, "weightDecay")
-    try check.nonNegative(initialAccumulatorValue, "initialAccumulatorValue")
-    try check.nonNegative(eps, "eps")
-    (self.lr, self.lrDecay, self.weightDecay) = (lr, lrDecay, weightDecay)
-    (self.initialAccumulatorValue, self.eps, self.maximize) = (
-      initialAccumulatorValue, eps, maximize
-    )
-  }
+extension AdagradHyperparameters: DeclaredHyperparameters {
+  /// `"Adagrad"`.
+  public static var optimizerName: String { "Adagrad" }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Adagrad")
-    try self.init(
-      lr: read.number("lr"), lrDecay: read.number("lrDecay"),
-      weightDecay: read.number("weightDecay"),
-      initialAccumulatorValue: read.number("initialAccumulatorValue"), eps: read.number("eps"),
-      maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
+  /// Every number `>= 0`.
+  public static var fields: [HyperparameterField<Self>] {
     [
-      "lr": .number(lr), "lrDecay": .number(lrDecay), "weightDecay": .number(weightDecay),
-      "initialAccumulatorValue": .number(initialAccumulatorValue), "eps": .number(eps),
-      "maximize": .flag(maximize),
+      .number("lr", \.lr, .nonNegative), .number("lrDecay", \.lrDecay, .nonNegative),
+      .number("weightDecay", \.weightDecay, .nonNegative),
+      .number("initialAccumulatorValue", \.initialAccumulatorValue, .nonNegative),
+      .number("eps", \.eps, .nonNegative), .flag("maximize", \.maximize),
     ]
   }
 }
@@ -98,14 +74,15 @@ public struct AdagradUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 }
 
 /// `torch.optim.Adagrad`: `Adagrad(net.parameters(), lr: 0.01)`.
+/// An argument left out takes its default from ``AdagradHyperparameters``.
 public final class Adagrad<Scalar: LaneScalar>: Optimizer<AdagradUpdate<Scalar>> {
   /// Adagrad over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.01, lrDecay: Double = 0,
-    weightDecay: Double = 0, initialAccumulatorValue: Double = 0, eps: Double = 1e-10,
-    maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, lrDecay: Double? = nil,
+    weightDecay: Double? = nil, initialAccumulatorValue: Double? = nil, eps: Double? = nil,
+    maximize: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, lrDecay: lrDecay, weightDecay: weightDecay,
@@ -116,14 +93,16 @@ public final class Adagrad<Scalar: LaneScalar>: Optimizer<AdagradUpdate<Scalar>>
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.01, lrDecay: Double = 0,
-    weightDecay: Double = 0, initialAccumulatorValue: Double = 0, eps: Double = 1e-10,
-    maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, lrDecay: Double? = nil,
+    weightDecay: Double? = nil, initialAccumulatorValue: Double? = nil, eps: Double? = nil,
+    maximize: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: AdagradHyperparameters(
-        lr: lr, lrDecay: lrDecay, weightDecay: weightDecay,
-        initialAccumulatorValue: initialAccumulatorValue, eps: eps, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "lrDecay": .of(lrDecay), "weightDecay": .of(weightDecay),
+        "initialAccumulatorValue": .of(initialAccumulatorValue), "eps": .of(eps),
+        "maximize": .of(maximize),
+      ]))
   }
 }

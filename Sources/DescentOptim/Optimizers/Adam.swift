@@ -17,6 +17,11 @@ public struct AdamHyperparameters: BetasHyperparameters {
   /// Whether to maximize the objective (default false).
   public var maximize = false
 
+  /// How the moments are stored: float32 as PyTorch, or bfloat16 (float32 arithmetic, each
+  /// moment rounded to the nearest bfloat16 after every step: half the memory) (default
+  /// float32; Descent's own option, printed only when not the default).
+  public var stateDType = StateDType.float32
+
   /// PyTorch's Adam defaults.
   public init() {}
 
@@ -27,41 +32,19 @@ public struct AdamHyperparameters: BetasHyperparameters {
     settings.decoupledWeightDecay = true
     return settings
   }
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, eps or weight decay, or a beta outside [0, 1).
-  public init(
-    lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
-    weightDecay: Double = 0, amsgrad: Bool = false, decoupledWeightDecay: Bool = false,
-    maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("Adam")
-    try check.nonNegative(lr, "lr")
-    try check.nonNegative(eps, "eps")
-    try check.betas(betas)
-    try check.nonNegative(weightDecay, "weightDecay")
-    (self.lr, self.betas, self.eps, self.weightDecay) = (lr, betas, eps, weightDecay)
-    (self.amsgrad, self.decoupledWeightDecay, self.maximize) =
-      (amsgrad, decoupledWeightDecay, maximize)
-  }
+extension AdamHyperparameters: DeclaredHyperparameters {
+  /// `"Adam"`.
+  public static var optimizerName: String { "Adam" }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Adam")
-    try self.init(
-      lr: read.number("lr"), betas: read.pair("betas"), eps: read.number("eps"),
-      weightDecay: read.number("weightDecay"), amsgrad: read.flag("amsgrad"),
-      decoupledWeightDecay: read.flag("decoupledWeightDecay"), maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
+  /// lr, eps and weight decay `>= 0`, betas in [0, 1).
+  public static var fields: [HyperparameterField<Self>] {
     [
-      "lr": .number(lr), "betas": .pair(betas.0, betas.1), "eps": .number(eps),
-      "weightDecay": .number(weightDecay), "amsgrad": .flag(amsgrad),
-      "decoupledWeightDecay": .flag(decoupledWeightDecay), "maximize": .flag(maximize),
+      .number("lr", \.lr, .nonNegative), .pair("betas", \.betas, each: .unitInterval),
+      .number("eps", \.eps, .nonNegative), .number("weightDecay", \.weightDecay, .nonNegative),
+      .flag("amsgrad", \.amsgrad), .flag("decoupledWeightDecay", \.decoupledWeightDecay),
+      .flag("maximize", \.maximize), .stateDType(\.stateDType),
     ]
   }
 }
@@ -72,13 +55,16 @@ public struct AdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   /// `"Adam"`.
   public static var name: String { "Adam" }
 
-  /// `exp_avg`, `exp_avg_sq` and, with AMSGrad, `max_exp_avg_sq`, all zeros.
+  /// `exp_avg`, `exp_avg_sq` and, with AMSGrad, `max_exp_avg_sq`, all zeros, in bfloat16 when
+  /// `stateDType` says so.
   public static func initialState(for parameter: Parameter<Scalar>, _ settings: AdamHyperparameters)
     -> ParameterState<Scalar>
   {
     var buffers: [(name: String, fill: Scalar)] = [("exp_avg", 0), ("exp_avg_sq", 0)]
     if settings.amsgrad { buffers.append(("max_exp_avg_sq", 0)) }
-    return ParameterState(count: parameter.count, buffers: buffers)
+    return ParameterState(
+      count: parameter.count, buffers: buffers,
+      encoding: settings.stateDType == .bfloat16 ? .bfloat16 : .plain)
   }
 
   let preparation: GradientPreparation<Scalar>
@@ -118,63 +104,72 @@ public struct AdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   }
 }
 
-/// `torch.optim.Adam`: `Adam(net.parameters(), lr: 0.01, betas: (0.9, 0.999), eps: 1e-8)`.
+/// `torch.optim.Adam`: `Adam(net.parameters(), lr: 0.01, betas: (0.9, 0.999), eps: 1e-8)`; an
+/// argument left out takes its default from ``AdamHyperparameters``.
 public final class Adam<Scalar: LaneScalar>: Optimizer<AdamUpdate<Scalar>> {
   /// Adam over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
-    eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false,
-    decoupledWeightDecay: Bool = false, maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, amsgrad: Bool? = nil,
+    decoupledWeightDecay: Bool? = nil, maximize: Bool? = nil, stateDType: StateDType? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
-      amsgrad: amsgrad, decoupledWeightDecay: decoupledWeightDecay, maximize: maximize)
+      amsgrad: amsgrad, decoupledWeightDecay: decoupledWeightDecay, maximize: maximize,
+      stateDType: stateDType)
   }
 
   /// Adam over parameter groups whose overrides replace these defaults.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
-    eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false,
-    decoupledWeightDecay: Bool = false, maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, amsgrad: Bool? = nil,
+    decoupledWeightDecay: Bool? = nil, maximize: Bool? = nil, stateDType: StateDType? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: AdamHyperparameters(
-        lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
-        decoupledWeightDecay: decoupledWeightDecay, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "betas": .of(betas), "eps": .of(eps), "weightDecay": .of(weightDecay),
+        "amsgrad": .of(amsgrad), "decoupledWeightDecay": .of(decoupledWeightDecay),
+        "maximize": .of(maximize), "stateDType": .of(stateDType),
+      ]))
   }
 }
 
-/// `torch.optim.AdamW`: Adam with decoupled weight decay (default 0.01).
+/// `torch.optim.AdamW`: Adam with decoupled weight decay (default 0.01); an argument left out
+/// takes its default from ``AdamHyperparameters/adamW``.
 public final class AdamW<Scalar: LaneScalar>: Optimizer<AdamUpdate<Scalar>> {
   /// AdamW over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
-    eps: Double = 1e-8, weightDecay: Double = 0.01, amsgrad: Bool = false, maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, amsgrad: Bool? = nil, maximize: Bool? = nil,
+    stateDType: StateDType? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
-      amsgrad: amsgrad, maximize: maximize)
+      amsgrad: amsgrad, maximize: maximize, stateDType: stateDType)
   }
 
   /// AdamW over parameter groups whose overrides replace these defaults.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
-    eps: Double = 1e-8, weightDecay: Double = 0.01, amsgrad: Bool = false, maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, amsgrad: Bool? = nil, maximize: Bool? = nil,
+    stateDType: StateDType? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: AdamHyperparameters(
-        lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
-        decoupledWeightDecay: true, maximize: maximize),
+      defaults: .given(
+        [
+          "lr": .of(lr), "betas": .of(betas), "eps": .of(eps), "weightDecay": .of(weightDecay),
+          "amsgrad": .of(amsgrad), "maximize": .of(maximize), "stateDType": .of(stateDType),
+        ], base: .adamW),
       name: "AdamW")
   }
 }

@@ -32,66 +32,22 @@ public struct AdamWScheduleFreeHyperparameters: BetasHyperparameters, ScheduleFr
   /// schedulefree's defaults.
   public init() {}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, eps or weight decay, `betas.0` outside (0, 1), `betas.1` outside [0, 1), a
-  ///   warmup that is not a whole number of steps, or non-finite `r` or `weightLrPower`.
-  public init(
-    lr: Double = 0.0025, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
-    weightDecay: Double = 0, warmupSteps: Int = 0, r: Double = 0, weightLrPower: Double = 2
-  ) throws {
-    try self.init(
-      lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, warmupSteps: Double(warmupSteps),
-      r: r, weightLrPower: weightLrPower, k: 0, weightSum: 0, lrMax: -1,
-      scheduledLr: 0, trainMode: false)
-  }
-
-  private init(
-    lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double, warmupSteps: Double,
-    r: Double, weightLrPower: Double, k: Double, weightSum: Double, lrMax: Double,
-    scheduledLr: Double, trainMode: Bool
-  ) throws {
-    let check = HyperparameterCheck("AdamWScheduleFree")
-    try check.nonNegative(lr, "lr")
-    try check.require(betas.0 > 0 && betas.0 < 1, "betas[0]", betas.0, "in (0, 1)")
-    try check.unitInterval(betas.1, "betas[1]")
-    try check.nonNegative(eps, "eps")
-    try check.nonNegative(weightDecay, "weightDecay")
-    try check.require(r.isFinite, "r", r, "finite")
-    try check.require(weightLrPower.isFinite, "weightLrPower", weightLrPower, "finite")
-    try Self.checkBookkeeping(check, k: k, weightSum: weightSum, warmupSteps: warmupSteps)
-    (self.lr, self.betas, self.eps, self.weightDecay) = (lr, betas, eps, weightDecay)
-    (self.warmupSteps, self.r, self.weightLrPower) = (Int(warmupSteps), r, weightLrPower)
-    (self.k, self.weightSum, self.lrMax, self.scheduledLr, self.trainMode) =
-      (Int(k), weightSum, lrMax, scheduledLr, trainMode)
-  }
-
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "AdamWScheduleFree")
-    try self.init(
-      lr: read.number("lr"), betas: read.pair("betas"), eps: read.number("eps"),
-      weightDecay: read.number("weightDecay"), warmupSteps: read.number("warmupSteps"),
-      r: read.number("r"), weightLrPower: read.number("weightLrPower"),
-      k: read.number("k"), weightSum: read.number("weightSum"),
-      lrMax: read.number("lrMax"), scheduledLr: read.number("scheduledLr"),
-      trainMode: read.flag("trainMode"))
-  }
-
-  /// Every hyperparameter and bookkeeping value by name.
-  public var entries: [String: HyperparameterValue] {
-    [
-      "lr": .number(lr), "betas": .pair(betas.0, betas.1), "eps": .number(eps),
-      "weightDecay": .number(weightDecay), "warmupSteps": .number(Double(warmupSteps)),
-      "r": .number(r), "weightLrPower": .number(weightLrPower),
-      "k": .number(Double(k)), "weightSum": .number(weightSum), "lrMax": .number(lrMax),
-      "scheduledLr": .number(scheduledLr), "trainMode": .flag(trainMode),
-    ]
-  }
-
-  /// `betas.0`.
+  /// `betas.0`: where `y` sits between `z` and the average `x`.
   public var interpolation: Double { betas.0 }
+}
+
+extension AdamWScheduleFreeHyperparameters: DeclaredHyperparameters {
+  /// `"AdamWScheduleFree"`.
+  public static var optimizerName: String { "AdamWScheduleFree" }
+
+  /// lr, eps and weight decay `>= 0`, `betas.0` in (0, 1), `betas.1` in [0, 1), then the warmup, exponents and bookkeeping.
+  public static var fields: [HyperparameterField<Self>] {
+    [
+      .number("lr", \.lr, .nonNegative),
+      .pair("betas", \.betas, each: .openUnitInterval, second: .unitInterval),
+      .number("eps", \.eps, .nonNegative), .number("weightDecay", \.weightDecay, .nonNegative),
+    ] + scheduleFreeFields
+  }
 }
 
 /// Schedule-free AdamW, as schedulefree 1.4.1's `AdamWScheduleFree` (single-tensor path). With
@@ -152,6 +108,7 @@ public struct AdamWScheduleFreeUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm 
 /// Schedule-free AdamW (schedulefree 1.4.1): `AdamWScheduleFree(net.parameters(), lr: 0.0025)`.
 /// No learning-rate schedule is needed; call ``ScheduleFreeOptimizer/eval()`` before evaluating
 /// and ``ScheduleFreeOptimizer/train()`` before training again.
+/// An argument left out takes its default from ``AdamWScheduleFreeHyperparameters``.
 public final class AdamWScheduleFree<Scalar: LaneScalar>:
   ScheduleFreeOptimizer<AdamWScheduleFreeUpdate<Scalar>>
 {
@@ -159,9 +116,9 @@ public final class AdamWScheduleFree<Scalar: LaneScalar>:
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.0025, betas: (Double, Double) = (0.9, 0.999),
-    eps: Double = 1e-8, weightDecay: Double = 0, warmupSteps: Int = 0, r: Double = 0,
-    weightLrPower: Double = 2
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, warmupSteps: Int? = nil, r: Double? = nil,
+    weightLrPower: Double? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
@@ -172,15 +129,15 @@ public final class AdamWScheduleFree<Scalar: LaneScalar>:
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.0025,
-    betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
-    warmupSteps: Int = 0, r: Double = 0, weightLrPower: Double = 2
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, warmupSteps: Int? = nil, r: Double? = nil,
+    weightLrPower: Double? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: AdamWScheduleFreeHyperparameters(
-        lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, warmupSteps: warmupSteps, r: r,
-        weightLrPower: weightLrPower),
-      name: AdamWScheduleFreeUpdate<Scalar>.name)
+      defaults: .given([
+        "lr": .of(lr), "betas": .of(betas), "eps": .of(eps), "weightDecay": .of(weightDecay),
+        "warmupSteps": .of(warmupSteps), "r": .of(r), "weightLrPower": .of(weightLrPower),
+      ]), name: AdamWScheduleFreeUpdate<Scalar>.name)
   }
 }

@@ -15,37 +15,18 @@ public struct AdamaxHyperparameters: BetasHyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, eps or weight decay, or a beta outside [0, 1).
-  public init(
-    lr: Double = 0.002, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
-    weightDecay: Double = 0, maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("Adamax")
-    try check.nonNegative(lr, "lr")
-    try check.nonNegative(eps, "eps")
-    try check.betas(betas)
-    try check.nonNegative(weightDecay, "weightDecay")
-    (self.lr, self.betas, self.eps, self.weightDecay, self.maximize) =
-      (lr, betas, eps, weightDecay, maximize)
-  }
+extension AdamaxHyperparameters: DeclaredHyperparameters {
+  /// `"Adamax"`.
+  public static var optimizerName: String { "Adamax" }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Adamax")
-    try self.init(
-      lr: read.number("lr"), betas: read.pair("betas"), eps: read.number("eps"),
-      weightDecay: read.number("weightDecay"), maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
+  /// lr, eps and weight decay `>= 0`, betas in [0, 1).
+  public static var fields: [HyperparameterField<Self>] {
     [
-      "lr": .number(lr), "betas": .pair(betas.0, betas.1), "eps": .number(eps),
-      "weightDecay": .number(weightDecay), "maximize": .flag(maximize),
+      .number("lr", \.lr, .nonNegative), .pair("betas", \.betas, each: .unitInterval),
+      .number("eps", \.eps, .nonNegative), .number("weightDecay", \.weightDecay, .nonNegative),
+      .flag("maximize", \.maximize),
     ]
   }
 }
@@ -92,14 +73,14 @@ public struct AdamaxUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 }
 
 /// `torch.optim.Adamax`.
+/// An argument left out takes its default from ``AdamaxHyperparameters``.
 public final class Adamax<Scalar: LaneScalar>: Optimizer<AdamaxUpdate<Scalar>> {
   /// Adamax over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.002,
-    betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
-    maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, maximize: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
@@ -110,13 +91,14 @@ public final class Adamax<Scalar: LaneScalar>: Optimizer<AdamaxUpdate<Scalar>> {
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.002,
-    betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
-    maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, maximize: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: AdamaxHyperparameters(
-        lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "betas": .of(betas), "eps": .of(eps), "weightDecay": .of(weightDecay),
+        "maximize": .of(maximize),
+      ]))
   }
 }

@@ -13,32 +13,18 @@ public struct LionHyperparameters: BetasHyperparameters {
 
   /// lion-pytorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for an
-  ///   lr that is not positive, a beta outside [0, 1], or a negative weight decay.
-  public init(lr: Double = 1e-4, betas: (Double, Double) = (0.9, 0.99), weightDecay: Double = 0)
-    throws
-  {
-    let check = HyperparameterCheck("Lion")
-    try check.require(lr > 0, "lr", lr, "> 0")
-    try check.require(betas.0 >= 0 && betas.0 <= 1, "betas[0]", betas.0, "in [0, 1]")
-    try check.require(betas.1 >= 0 && betas.1 <= 1, "betas[1]", betas.1, "in [0, 1]")
-    try check.nonNegative(weightDecay, "weightDecay")
-    (self.lr, self.betas, self.weightDecay) = (lr, betas, weightDecay)
-  }
+extension LionHyperparameters: DeclaredHyperparameters {
+  /// `"Lion"`.
+  public static var optimizerName: String { "Lion" }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Lion")
-    try self.init(
-      lr: read.number("lr"), betas: read.pair("betas"), weightDecay: read.number("weightDecay"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
-    ["lr": .number(lr), "betas": .pair(betas.0, betas.1), "weightDecay": .number(weightDecay)]
+  /// lr `> 0`, betas in [0, 1], weight decay `>= 0`.
+  public static var fields: [HyperparameterField<Self>] {
+    [
+      .number("lr", \.lr, .positive), .pair("betas", \.betas, each: .closedUnitInterval),
+      .number("weightDecay", \.weightDecay, .nonNegative),
+    ]
   }
 }
 
@@ -83,29 +69,34 @@ public struct LionUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
   }
 }
 
-/// Lion (Chen et al., 2023), as lion-pytorch 0.2.5: `Lion(net.parameters(), lr: 1e-4)`.
-/// Its steps are all the same size (`lr` per element), so it wants a learning rate 3 to 10
-/// times smaller than AdamW's.
-public final class Lion<Scalar: LaneScalar>: Optimizer<LionUpdate<Scalar>> {
-  /// Lion over `parameters`.
+/// An optimizer with Lion's hyperparameters (``Lion``, ``Lion8bit``); an argument left out takes
+/// its default from ``LionHyperparameters``.
+public class LionOptimizer<Algorithm: ElementwiseAlgorithm>: Optimizer<Algorithm>
+where Algorithm.Settings == LionHyperparameters {
+  /// The optimizer over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 1e-4, betas: (Double, Double) = (0.9, 0.99),
-    weightDecay: Double = 0
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    weightDecay: Double? = nil
   ) throws {
     try self.init([ParameterGroup(parameters)], lr: lr, betas: betas, weightDecay: weightDecay)
   }
 
-  /// Lion over parameter groups whose overrides replace these defaults.
+  /// The optimizer over parameter groups whose overrides replace these defaults.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 1e-4, betas: (Double, Double) = (0.9, 0.99),
-    weightDecay: Double = 0
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    weightDecay: Double? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: LionHyperparameters(lr: lr, betas: betas, weightDecay: weightDecay))
+      defaults: .given(["lr": .of(lr), "betas": .of(betas), "weightDecay": .of(weightDecay)]))
   }
 }
+
+/// Lion (Chen et al., 2023), as lion-pytorch 0.2.5: `Lion(net.parameters(), lr: 1e-4)`.
+/// Its steps are all the same size (`lr` per element), so it wants a learning rate 3 to 10
+/// times smaller than AdamW's.
+public final class Lion<Scalar: LaneScalar>: LionOptimizer<LionUpdate<Scalar>> {}

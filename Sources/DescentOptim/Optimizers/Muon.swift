@@ -46,74 +46,54 @@ public struct MuonHyperparameters: MomentumHyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, momentum, weight decay or eps, or a number of Newton-Schulz steps that is not
-  ///   a whole number below 100.
-  public init(
-    lr: Double = 0.001, weightDecay: Double = 0.1, momentum: Double = 0.95, nesterov: Bool = true,
-    nsCoefficients: (Double, Double, Double) = (3.4445, -4.7750, 2.0315), eps: Double = 1e-7,
-    nsSteps: Int = 5, adjustLrFn: MuonLRAdjustment? = nil, nsFloat32: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("Muon")
-    try check.nonNegative(lr, "lr")
-    try check.nonNegative(momentum, "momentum")
-    try check.nonNegative(weightDecay, "weightDecay")
-    try check.nonNegative(eps, "eps")
-    try check.wholeNumber(Double(nsSteps), "nsSteps", in: 0...99)
-    let (a, b, c) = nsCoefficients
-    try check.require(
-      a.isFinite && b.isFinite && c.isFinite, "nsCoefficients",
-      HyperparameterValue.list([a, b, c]),
-      "finite")
-    (self.lr, self.weightDecay, self.momentum, self.nesterov) =
-      (lr, weightDecay, momentum, nesterov)
-    (self.nsCoefficients, self.eps, self.nsSteps, self.adjustLrFn, self.nsFloat32) =
-      (nsCoefficients, eps, nsSteps, adjustLrFn, nsFloat32)
-  }
+extension MuonHyperparameters: DeclaredHyperparameters {
+  /// `"Muon"`.
+  public static var optimizerName: String { "Muon" }
 
-  /// Reads and validates every entry (`adjustLrFn` is `nil`, `None`, `original` or
-  /// `match_rms_adamw`).
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Muon")
-    let coefficients = try read.list("nsCoefficients")
-    guard coefficients.count == 3 else {
-      throw OptimizerError.invalidHyperparameter(
-        optimizer: "Muon", name: "nsCoefficients",
-        value: HyperparameterValue.list(coefficients).description, requirement: "three numbers")
-    }
-    let steps = try read.number("nsSteps")
-    try HyperparameterCheck("Muon").wholeNumber(steps, "nsSteps", in: 0...99)
-    let adjustment = try read.text("adjustLrFn")
-    let adjust: MuonLRAdjustment?
-    switch adjustment {
-    case "nil", "None": adjust = nil
-    default:
-      guard let known = MuonLRAdjustment(rawValue: adjustment) else {
-        throw OptimizerError.invalidHyperparameter(
-          optimizer: "Muon", name: "adjustLrFn", value: adjustment,
-          requirement: "nil, original or match_rms_adamw")
-      }
-      adjust = known
-    }
-    try self.init(
-      lr: read.number("lr"), weightDecay: read.number("weightDecay"),
-      momentum: read.number("momentum"), nesterov: read.flag("nesterov"),
-      nsCoefficients: (coefficients[0], coefficients[1], coefficients[2]),
-      eps: read.number("eps"), nsSteps: Int(steps), adjustLrFn: adjust,
-      nsFloat32: read.flag("nsFloat32"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
+  /// lr, weight decay, momentum and eps `>= 0`; three finite coefficients; at most 99 steps;
+  /// `adjustLrFn` one of `nil` (or `None`), `original`, `match_rms_adamw`.
+  public static var fields: [HyperparameterField<Self>] {
     [
-      "lr": .number(lr), "weightDecay": .number(weightDecay), "momentum": .number(momentum),
-      "nesterov": .flag(nesterov),
-      "nsCoefficients": .list([nsCoefficients.0, nsCoefficients.1, nsCoefficients.2]),
-      "eps": .number(eps), "nsSteps": .number(Double(nsSteps)),
-      "adjustLrFn": .text(adjustLrFn?.rawValue ?? "nil"), "nsFloat32": .flag(nsFloat32),
+      .number("lr", \.lr, .nonNegative), .number("weightDecay", \.weightDecay, .nonNegative),
+      .number("momentum", \.momentum, .nonNegative), .flag("nesterov", \.nesterov),
+      HyperparameterField(
+        "nsCoefficients",
+        read: { settings, reader in
+          let coefficients = try reader.list("nsCoefficients")
+          guard coefficients.count == 3 else {
+            throw OptimizerError.invalidHyperparameter(
+              optimizer: "Muon", name: "nsCoefficients",
+              value: HyperparameterValue.list(coefficients).description,
+              requirement: "three numbers")
+          }
+          settings.nsCoefficients = (coefficients[0], coefficients[1], coefficients[2])
+        },
+        value: { .list([$0.nsCoefficients.0, $0.nsCoefficients.1, $0.nsCoefficients.2]) },
+        check: { settings, check in
+          let (a, b, c) = settings.nsCoefficients
+          try check.require(
+            a.isFinite && b.isFinite && c.isFinite, "nsCoefficients",
+            HyperparameterValue.list([a, b, c]), "finite")
+        }),
+      .number("eps", \.eps, .nonNegative), .whole("nsSteps", \.nsSteps, in: 0...99),
+      HyperparameterField(
+        "adjustLrFn",
+        read: { settings, reader in
+          let text = try reader.text("adjustLrFn")
+          if text == "nil" || text == "None" {
+            settings.adjustLrFn = nil
+            return
+          }
+          guard let adjustment = MuonLRAdjustment(rawValue: text) else {
+            throw OptimizerError.invalidHyperparameter(
+              optimizer: "Muon", name: "adjustLrFn", value: text,
+              requirement: "nil, original or match_rms_adamw")
+          }
+          settings.adjustLrFn = adjustment
+        }, value: { .text($0.adjustLrFn?.rawValue ?? "nil") }),
+      .flag("nsFloat32", \.nsFloat32),
     ]
   }
 
@@ -233,15 +213,16 @@ enum NewtonSchulz {
 /// usual recipe gives the hidden layers' weight matrices to Muon and everything else (biases,
 /// norms, embeddings and the output layer) to AdamW.
 public final class Muon<Scalar: LaneScalar>: Optimizer<MuonUpdate<Scalar>> {
-  /// Muon over `parameters` (all 2-D).
+  /// Muon over `parameters` (all 2-D); an argument left out takes its default from
+  /// ``MuonHyperparameters``.
   ///
   /// - Throws: ``OptimizerError/unsupportedParameter(optimizer:group:position:reason:)`` for a
   ///   parameter that is not a matrix; ``OptimizerError`` for invalid hyperparameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.001, weightDecay: Double = 0.1,
-    momentum: Double = 0.95, nesterov: Bool = true,
-    nsCoefficients: (Double, Double, Double) = (3.4445, -4.7750, 2.0315), eps: Double = 1e-7,
-    nsSteps: Int = 5, adjustLrFn: MuonLRAdjustment? = nil, nsFloat32: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, weightDecay: Double? = nil,
+    momentum: Double? = nil, nesterov: Bool? = nil,
+    nsCoefficients: (Double, Double, Double)? = nil, eps: Double? = nil, nsSteps: Int? = nil,
+    adjustLrFn: MuonLRAdjustment? = nil, nsFloat32: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, weightDecay: weightDecay, momentum: momentum,
@@ -254,17 +235,20 @@ public final class Muon<Scalar: LaneScalar>: Optimizer<MuonUpdate<Scalar>> {
   /// - Throws: ``OptimizerError/unsupportedParameter(optimizer:group:position:reason:)`` for a
   ///   parameter that is not a matrix; ``OptimizerError`` for invalid hyperparameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.001, weightDecay: Double = 0.1,
-    momentum: Double = 0.95, nesterov: Bool = true,
-    nsCoefficients: (Double, Double, Double) = (3.4445, -4.7750, 2.0315), eps: Double = 1e-7,
-    nsSteps: Int = 5, adjustLrFn: MuonLRAdjustment? = nil, nsFloat32: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, weightDecay: Double? = nil,
+    momentum: Double? = nil, nesterov: Bool? = nil,
+    nsCoefficients: (Double, Double, Double)? = nil, eps: Double? = nil, nsSteps: Int? = nil,
+    adjustLrFn: MuonLRAdjustment? = nil, nsFloat32: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: MuonHyperparameters(
-        lr: lr, weightDecay: weightDecay, momentum: momentum, nesterov: nesterov,
-        nsCoefficients: nsCoefficients, eps: eps, nsSteps: nsSteps, adjustLrFn: adjustLrFn,
-        nsFloat32: nsFloat32))
+      defaults: .given([
+        "lr": .of(lr), "weightDecay": .of(weightDecay), "momentum": .of(momentum),
+        "nesterov": .of(nesterov),
+        "nsCoefficients": nsCoefficients.map { .list([$0.0, $0.1, $0.2]) },
+        "eps": .of(eps), "nsSteps": .of(nsSteps), "adjustLrFn": .of(adjustLrFn),
+        "nsFloat32": .of(nsFloat32),
+      ]))
   }
 
   /// `parameters` split as the usual Muon recipe does: the matrices (2-D) for Muon, everything

@@ -19,42 +19,19 @@ public struct NAdamHyperparameters: BetasHyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, eps, weight decay or momentum decay, or a beta outside [0, 1).
-  public init(
-    lr: Double = 0.002, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
-    weightDecay: Double = 0, momentumDecay: Double = 0.004, decoupledWeightDecay: Bool = false,
-    maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("NAdam")
-    try check.nonNegative(lr, "lr")
-    try check.nonNegative(eps, "eps")
-    try check.betas(betas)
-    try check.nonNegative(weightDecay, "weightDecay")
-    try check.nonNegative(momentumDecay, "momentumDecay")
-    (self.lr, self.betas, self.eps, self.weightDecay) = (lr, betas, eps, weightDecay)
-    (self.momentumDecay, self.decoupledWeightDecay, self.maximize) =
-      (momentumDecay, decoupledWeightDecay, maximize)
-  }
+extension NAdamHyperparameters: DeclaredHyperparameters {
+  /// `"NAdam"`.
+  public static var optimizerName: String { "NAdam" }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "NAdam")
-    try self.init(
-      lr: read.number("lr"), betas: read.pair("betas"), eps: read.number("eps"),
-      weightDecay: read.number("weightDecay"), momentumDecay: read.number("momentumDecay"),
-      decoupledWeightDecay: read.flag("decoupledWeightDecay"), maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
+  /// lr, eps, weight decay and momentum decay `>= 0`, betas in [0, 1).
+  public static var fields: [HyperparameterField<Self>] {
     [
-      "lr": .number(lr), "betas": .pair(betas.0, betas.1), "eps": .number(eps),
-      "weightDecay": .number(weightDecay), "momentumDecay": .number(momentumDecay),
-      "decoupledWeightDecay": .flag(decoupledWeightDecay), "maximize": .flag(maximize),
+      .number("lr", \.lr, .nonNegative), .pair("betas", \.betas, each: .unitInterval),
+      .number("eps", \.eps, .nonNegative), .number("weightDecay", \.weightDecay, .nonNegative),
+      .number("momentumDecay", \.momentumDecay, .nonNegative),
+      .flag("decoupledWeightDecay", \.decoupledWeightDecay), .flag("maximize", \.maximize),
     ]
   }
 }
@@ -114,33 +91,35 @@ public struct NAdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 }
 
 /// `torch.optim.NAdam`.
+/// An argument left out takes its default from ``NAdamHyperparameters``.
 public final class NAdam<Scalar: LaneScalar>: Optimizer<NAdamUpdate<Scalar>> {
   /// NAdam over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.002,
-    betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
-    momentumDecay: Double = 0.004, decoupledWeightDecay: Bool = false, maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, momentumDecay: Double? = nil,
+    decoupledWeightDecay: Bool? = nil, maximize: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
-      momentumDecay: momentumDecay, decoupledWeightDecay: decoupledWeightDecay,
-      maximize: maximize)
+      momentumDecay: momentumDecay, decoupledWeightDecay: decoupledWeightDecay, maximize: maximize)
   }
 
   /// NAdam over parameter groups whose overrides replace these defaults.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.002,
-    betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
-    momentumDecay: Double = 0.004, decoupledWeightDecay: Bool = false, maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, momentumDecay: Double? = nil,
+    decoupledWeightDecay: Bool? = nil, maximize: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: NAdamHyperparameters(
-        lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, momentumDecay: momentumDecay,
-        decoupledWeightDecay: decoupledWeightDecay, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "betas": .of(betas), "eps": .of(eps), "weightDecay": .of(weightDecay),
+        "momentumDecay": .of(momentumDecay), "decoupledWeightDecay": .of(decoupledWeightDecay),
+        "maximize": .of(maximize),
+      ]))
   }
 }

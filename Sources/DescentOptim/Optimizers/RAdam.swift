@@ -17,39 +17,18 @@ public struct RAdamHyperparameters: BetasHyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, eps or weight decay, or a beta outside [0, 1).
-  public init(
-    lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
-    weightDecay: Double = 0, decoupledWeightDecay: Bool = false, maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("RAdam")
-    try check.nonNegative(lr, "lr")
-    try check.nonNegative(eps, "eps")
-    try check.betas(betas)
-    try check.nonNegative(weightDecay, "weightDecay")
-    (self.lr, self.betas, self.eps, self.weightDecay) = (lr, betas, eps, weightDecay)
-    (self.decoupledWeightDecay, self.maximize) = (decoupledWeightDecay, maximize)
-  }
+extension RAdamHyperparameters: DeclaredHyperparameters {
+  /// `"RAdam"`.
+  public static var optimizerName: String { "RAdam" }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "RAdam")
-    try self.init(
-      lr: read.number("lr"), betas: read.pair("betas"), eps: read.number("eps"),
-      weightDecay: read.number("weightDecay"),
-      decoupledWeightDecay: read.flag("decoupledWeightDecay"), maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
+  /// lr, eps and weight decay `>= 0`, betas in [0, 1).
+  public static var fields: [HyperparameterField<Self>] {
     [
-      "lr": .number(lr), "betas": .pair(betas.0, betas.1), "eps": .number(eps),
-      "weightDecay": .number(weightDecay), "decoupledWeightDecay": .flag(decoupledWeightDecay),
-      "maximize": .flag(maximize),
+      .number("lr", \.lr, .nonNegative), .pair("betas", \.betas, each: .unitInterval),
+      .number("eps", \.eps, .nonNegative), .number("weightDecay", \.weightDecay, .nonNegative),
+      .flag("decoupledWeightDecay", \.decoupledWeightDecay), .flag("maximize", \.maximize),
     ]
   }
 }
@@ -117,14 +96,15 @@ public struct RAdamUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 }
 
 /// `torch.optim.RAdam`.
+/// An argument left out takes its default from ``RAdamHyperparameters``.
 public final class RAdam<Scalar: LaneScalar>: Optimizer<RAdamUpdate<Scalar>> {
   /// RAdam over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.001,
-    betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
-    decoupledWeightDecay: Bool = false, maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, decoupledWeightDecay: Bool? = nil,
+    maximize: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
@@ -135,14 +115,15 @@ public final class RAdam<Scalar: LaneScalar>: Optimizer<RAdamUpdate<Scalar>> {
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.001,
-    betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8, weightDecay: Double = 0,
-    decoupledWeightDecay: Bool = false, maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, betas: (Double, Double)? = nil,
+    eps: Double? = nil, weightDecay: Double? = nil, decoupledWeightDecay: Bool? = nil,
+    maximize: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: RAdamHyperparameters(
-        lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
-        decoupledWeightDecay: decoupledWeightDecay, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "betas": .of(betas), "eps": .of(eps), "weightDecay": .of(weightDecay),
+        "decoupledWeightDecay": .of(decoupledWeightDecay), "maximize": .of(maximize),
+      ]))
   }
 }

@@ -19,40 +19,19 @@ public struct RMSpropHyperparameters: MomentumHyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, alpha, eps, weight decay or momentum.
-  public init(
-    lr: Double = 0.01, alpha: Double = 0.99, eps: Double = 1e-8, weightDecay: Double = 0,
-    momentum: Double = 0, centered: Bool = false, maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("RMSprop")
-    try check.nonNegative(lr, "lr")
-    try check.nonNegative(alpha, "alpha")
-    try check.nonNegative(eps, "eps")
-    try check.nonNegative(weightDecay, "weightDecay")
-    try check.nonNegative(momentum, "momentum")
-    (self.lr, self.alpha, self.eps, self.weightDecay) = (lr, alpha, eps, weightDecay)
-    (self.momentum, self.centered, self.maximize) = (momentum, centered, maximize)
-  }
+extension RMSpropHyperparameters: DeclaredHyperparameters {
+  /// `"RMSprop"`.
+  public static var optimizerName: String { "RMSprop" }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "RMSprop")
-    try self.init(
-      lr: read.number("lr"), alpha: read.number("alpha"), eps: read.number("eps"),
-      weightDecay: read.number("weightDecay"), momentum: read.number("momentum"),
-      centered: read.flag("centered"), maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
+  /// Every number `>= 0`.
+  public static var fields: [HyperparameterField<Self>] {
     [
-      "lr": .number(lr), "alpha": .number(alpha), "eps": .number(eps),
-      "weightDecay": .number(weightDecay), "momentum": .number(momentum),
-      "centered": .flag(centered), "maximize": .flag(maximize),
+      .number("lr", \.lr, .nonNegative), .number("alpha", \.alpha, .nonNegative),
+      .number("eps", \.eps, .nonNegative), .number("weightDecay", \.weightDecay, .nonNegative),
+      .number("momentum", \.momentum, .nonNegative), .flag("centered", \.centered),
+      .flag("maximize", \.maximize),
     ]
   }
 }
@@ -123,14 +102,15 @@ public struct RMSpropUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 }
 
 /// `torch.optim.RMSprop`: `RMSprop(net.parameters(), lr: 0.01, alpha: 0.99, momentum: 0.9)`.
+/// An argument left out takes its default from ``RMSpropHyperparameters``.
 public final class RMSprop<Scalar: LaneScalar>: Optimizer<RMSpropUpdate<Scalar>> {
   /// RMSprop over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.01, alpha: Double = 0.99,
-    eps: Double = 1e-8, weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false,
-    maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, alpha: Double? = nil, eps: Double? = nil,
+    weightDecay: Double? = nil, momentum: Double? = nil, centered: Bool? = nil,
+    maximize: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, alpha: alpha, eps: eps, weightDecay: weightDecay,
@@ -141,14 +121,15 @@ public final class RMSprop<Scalar: LaneScalar>: Optimizer<RMSpropUpdate<Scalar>>
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.01, alpha: Double = 0.99,
-    eps: Double = 1e-8, weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false,
-    maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, alpha: Double? = nil, eps: Double? = nil,
+    weightDecay: Double? = nil, momentum: Double? = nil, centered: Bool? = nil,
+    maximize: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: RMSpropHyperparameters(
-        lr: lr, alpha: alpha, eps: eps, weightDecay: weightDecay, momentum: momentum,
-        centered: centered, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "alpha": .of(alpha), "eps": .of(eps), "weightDecay": .of(weightDecay),
+        "momentum": .of(momentum), "centered": .of(centered), "maximize": .of(maximize),
+      ]))
   }
 }

@@ -13,17 +13,22 @@ public struct RpropHyperparameters: Hyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, etas not satisfying `0 < etas.0 < 1 < etas.1`, or step sizes out of order.
-  public init(
-    lr: Double = 0.01, etas: (Double, Double) = (0.5, 1.2),
-    stepSizes: (Double, Double) = (1e-6, 50), maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("Rprop")
-    try check.nonNegative(lr, "lr")
+extension RpropHyperparameters: DeclaredHyperparameters {
+  /// `"Rprop"`.
+  public static var optimizerName: String { "Rprop" }
+
+  /// lr `>= 0`; `0 < etas.0 < 1 < etas.1`; `0 <= stepSizes.0 <= stepSizes.1`.
+  public static var fields: [HyperparameterField<Self>] {
+    [
+      .number("lr", \.lr, .nonNegative), .pair("etas", \.etas), .pair("stepSizes", \.stepSizes),
+      .flag("maximize", \.maximize),
+    ]
+  }
+
+  /// The etas around 1 and the step sizes ordered.
+  public func checkCombination(_ check: HyperparameterCheck) throws {
     try check.require(
       0 < etas.0 && etas.0 < 1 && 1 < etas.1, "etas", HyperparameterValue.pair(etas.0, etas.1),
       "such that 0 < etas.0 < 1 < etas.1")
@@ -31,26 +36,9 @@ public struct RpropHyperparameters: Hyperparameters {
       0 <= stepSizes.0 && stepSizes.0 <= stepSizes.1, "stepSizes",
       HyperparameterValue.pair(stepSizes.0, stepSizes.1),
       "such that 0 <= stepSizes.0 <= stepSizes.1")
-    (self.lr, self.etas, self.stepSizes, self.maximize) = (lr, etas, stepSizes, maximize)
   }
 
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Rprop")
-    try self.init(
-      lr: read.number("lr"), etas: read.pair("etas"), stepSizes: read.pair("stepSizes"),
-      maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
-    [
-      "lr": .number(lr), "etas": .pair(etas.0, etas.1),
-      "stepSizes": .pair(stepSizes.0, stepSizes.1), "maximize": .flag(maximize),
-    ]
-  }
-
-  /// Equal when every hyperparameter is.
+  /// Equal when every hyperparameter is (tuples are not `Equatable`).
   public static func == (lhs: Self, rhs: Self) -> Bool { lhs.entries == rhs.entries }
 }
 
@@ -103,13 +91,14 @@ public struct RpropUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 }
 
 /// `torch.optim.Rprop`.
+/// An argument left out takes its default from ``RpropHyperparameters``.
 public final class Rprop<Scalar: LaneScalar>: Optimizer<RpropUpdate<Scalar>> {
   /// Rprop over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.01, etas: (Double, Double) = (0.5, 1.2),
-    stepSizes: (Double, Double) = (1e-6, 50), maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, etas: (Double, Double)? = nil,
+    stepSizes: (Double, Double)? = nil, maximize: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, etas: etas, stepSizes: stepSizes, maximize: maximize)
@@ -119,12 +108,13 @@ public final class Rprop<Scalar: LaneScalar>: Optimizer<RpropUpdate<Scalar>> {
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.01, etas: (Double, Double) = (0.5, 1.2),
-    stepSizes: (Double, Double) = (1e-6, 50), maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, etas: (Double, Double)? = nil,
+    stepSizes: (Double, Double)? = nil, maximize: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: RpropHyperparameters(
-        lr: lr, etas: etas, stepSizes: stepSizes, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "etas": .of(etas), "stepSizes": .of(stepSizes), "maximize": .of(maximize),
+      ]))
   }
 }

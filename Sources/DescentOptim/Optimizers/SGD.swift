@@ -17,44 +17,26 @@ public struct SGDHyperparameters: MomentumHyperparameters {
 
   /// PyTorch's defaults.
   public init() {}
+}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, momentum or weight decay, or Nesterov without momentum or with dampening.
-  public init(
-    lr: Double = 0.001, momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0,
-    nesterov: Bool = false, maximize: Bool = false
-  ) throws {
-    let check = HyperparameterCheck("SGD")
-    try check.nonNegative(lr, "lr")
-    try check.nonNegative(momentum, "momentum")
-    try check.nonNegative(weightDecay, "weightDecay")
+extension SGDHyperparameters: DeclaredHyperparameters {
+  /// `"SGD"`.
+  public static var optimizerName: String { "SGD" }
+
+  /// lr, momentum and weight decay `>= 0`; Nesterov needs momentum and no dampening.
+  public static var fields: [HyperparameterField<Self>] {
+    [
+      .number("lr", \.lr, .nonNegative), .number("momentum", \.momentum, .nonNegative),
+      .number("dampening", \.dampening), .number("weightDecay", \.weightDecay, .nonNegative),
+      .flag("nesterov", \.nesterov), .flag("maximize", \.maximize),
+    ]
+  }
+
+  /// Nesterov momentum needs momentum and no dampening.
+  public func checkCombination(_ check: HyperparameterCheck) throws {
     try check.require(
       !nesterov || (momentum > 0 && dampening == 0), "nesterov", nesterov,
       "false unless momentum > 0 and dampening == 0")
-    (self.lr, self.momentum, self.dampening, self.weightDecay) = (
-      lr, momentum, dampening, weightDecay
-    )
-    (self.nesterov, self.maximize) = (nesterov, maximize)
-  }
-
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "SGD")
-    try self.init(
-      lr: read.number("lr"), momentum: read.number("momentum"),
-      dampening: read.number("dampening"), weightDecay: read.number("weightDecay"),
-      nesterov: read.flag("nesterov"), maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
-    [
-      "lr": .number(lr), "momentum": .number(momentum), "dampening": .number(dampening),
-      "weightDecay": .number(weightDecay), "nesterov": .flag(nesterov),
-      "maximize": .flag(maximize),
-    ]
   }
 }
 
@@ -109,13 +91,15 @@ public struct SGDUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 }
 
 /// `torch.optim.SGD`: `SGD(model.parameters(), lr: 0.001, momentum: 0.9)`.
+/// An argument left out takes its default from ``SGDHyperparameters``.
 public final class SGD<Scalar: LaneScalar>: Optimizer<SGDUpdate<Scalar>> {
   /// SGD over `parameters`.
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 0.001, momentum: Double = 0,
-    dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false, maximize: Bool = false
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, momentum: Double? = nil,
+    dampening: Double? = nil, weightDecay: Double? = nil, nesterov: Bool? = nil,
+    maximize: Bool? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, momentum: momentum, dampening: dampening,
@@ -126,13 +110,15 @@ public final class SGD<Scalar: LaneScalar>: Optimizer<SGDUpdate<Scalar>> {
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 0.001, momentum: Double = 0,
-    dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false, maximize: Bool = false
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, momentum: Double? = nil,
+    dampening: Double? = nil, weightDecay: Double? = nil, nesterov: Bool? = nil,
+    maximize: Bool? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: SGDHyperparameters(
-        lr: lr, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
-        nesterov: nesterov, maximize: maximize))
+      defaults: .given([
+        "lr": .of(lr), "momentum": .of(momentum), "dampening": .of(dampening),
+        "weightDecay": .of(weightDecay), "nesterov": .of(nesterov), "maximize": .of(maximize),
+      ]))
   }
 }

@@ -29,64 +29,21 @@ public struct SGDScheduleFreeHyperparameters: MomentumHyperparameters, ScheduleF
   /// schedulefree's defaults.
   public init() {}
 
-  /// Validated hyperparameters.
-  ///
-  /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr or weight decay, a momentum outside (0, 1), a warmup that is not a whole
-  ///   number of steps, or non-finite `r` or `weightLrPower`.
-  public init(
-    lr: Double = 1, momentum: Double = 0.9, weightDecay: Double = 0, warmupSteps: Int = 0,
-    r: Double = 0, weightLrPower: Double = 2
-  ) throws {
-    try self.init(
-      lr: lr, momentum: momentum, weightDecay: weightDecay, warmupSteps: Double(warmupSteps),
-      r: r, weightLrPower: weightLrPower, k: 0, weightSum: 0, lrMax: -1,
-      scheduledLr: 0, trainMode: false)
-  }
-
-  private init(
-    lr: Double, momentum: Double, weightDecay: Double, warmupSteps: Double, r: Double,
-    weightLrPower: Double, k: Double, weightSum: Double, lrMax: Double,
-    scheduledLr: Double, trainMode: Bool
-  ) throws {
-    let check = HyperparameterCheck("SGDScheduleFree")
-    try check.nonNegative(lr, "lr")
-    try check.require(momentum > 0 && momentum < 1, "momentum", momentum, "in (0, 1)")
-    try check.nonNegative(weightDecay, "weightDecay")
-    try check.require(r.isFinite, "r", r, "finite")
-    try check.require(weightLrPower.isFinite, "weightLrPower", weightLrPower, "finite")
-    try Self.checkBookkeeping(check, k: k, weightSum: weightSum, warmupSteps: warmupSteps)
-    (self.lr, self.momentum, self.weightDecay) = (lr, momentum, weightDecay)
-    (self.warmupSteps, self.r, self.weightLrPower) = (Int(warmupSteps), r, weightLrPower)
-    (self.k, self.weightSum, self.lrMax, self.scheduledLr, self.trainMode) =
-      (Int(k), weightSum, lrMax, scheduledLr, trainMode)
-  }
-
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "SGDScheduleFree")
-    try self.init(
-      lr: read.number("lr"), momentum: read.number("momentum"),
-      weightDecay: read.number("weightDecay"), warmupSteps: read.number("warmupSteps"),
-      r: read.number("r"), weightLrPower: read.number("weightLrPower"),
-      k: read.number("k"), weightSum: read.number("weightSum"),
-      lrMax: read.number("lrMax"), scheduledLr: read.number("scheduledLr"),
-      trainMode: read.flag("trainMode"))
-  }
-
-  /// Every hyperparameter and bookkeeping value by name.
-  public var entries: [String: HyperparameterValue] {
-    [
-      "lr": .number(lr), "momentum": .number(momentum), "weightDecay": .number(weightDecay),
-      "warmupSteps": .number(Double(warmupSteps)), "r": .number(r),
-      "weightLrPower": .number(weightLrPower),
-      "k": .number(Double(k)), "weightSum": .number(weightSum), "lrMax": .number(lrMax),
-      "scheduledLr": .number(scheduledLr), "trainMode": .flag(trainMode),
-    ]
-  }
-
-  /// `momentum`.
+  /// The momentum: where `y` sits between `z` and the average `x`.
   public var interpolation: Double { momentum }
+}
+
+extension SGDScheduleFreeHyperparameters: DeclaredHyperparameters {
+  /// `"SGDScheduleFree"`.
+  public static var optimizerName: String { "SGDScheduleFree" }
+
+  /// lr and weight decay `>= 0`, momentum in (0, 1), then the warmup, exponents and bookkeeping.
+  public static var fields: [HyperparameterField<Self>] {
+    [
+      .number("lr", \.lr, .nonNegative), .number("momentum", \.momentum, .openUnitInterval),
+      .number("weightDecay", \.weightDecay, .nonNegative),
+    ] + scheduleFreeFields
+  }
 }
 
 /// Schedule-free SGD, as schedulefree 1.4.1's `SGDScheduleFree` (single-tensor path). With `c`
@@ -134,6 +91,7 @@ public struct SGDScheduleFreeUpdate<Scalar: LaneScalar>: ElementwiseAlgorithm {
 /// Schedule-free SGD (schedulefree 1.4.1): `SGDScheduleFree(net.parameters(), lr: 1)`.
 /// No learning-rate schedule is needed; call ``ScheduleFreeOptimizer/eval()`` before evaluating
 /// and ``ScheduleFreeOptimizer/train()`` before training again.
+/// An argument left out takes its default from ``SGDScheduleFreeHyperparameters``.
 public final class SGDScheduleFree<Scalar: LaneScalar>:
   ScheduleFreeOptimizer<SGDScheduleFreeUpdate<Scalar>>
 {
@@ -141,8 +99,9 @@ public final class SGDScheduleFree<Scalar: LaneScalar>:
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public convenience init(
-    _ parameters: [Parameter<Scalar>], lr: Double = 1, momentum: Double = 0.9,
-    weightDecay: Double = 0, warmupSteps: Int = 0, r: Double = 0, weightLrPower: Double = 2
+    _ parameters: [Parameter<Scalar>], lr: Double? = nil, momentum: Double? = nil,
+    weightDecay: Double? = nil, warmupSteps: Int? = nil, r: Double? = nil,
+    weightLrPower: Double? = nil
   ) throws {
     try self.init(
       [ParameterGroup(parameters)], lr: lr, momentum: momentum, weightDecay: weightDecay,
@@ -153,14 +112,15 @@ public final class SGDScheduleFree<Scalar: LaneScalar>:
   ///
   /// - Throws: ``OptimizerError`` for invalid hyperparameters or parameters.
   public init(
-    _ groups: [ParameterGroup<Scalar>], lr: Double = 1, momentum: Double = 0.9,
-    weightDecay: Double = 0, warmupSteps: Int = 0, r: Double = 0, weightLrPower: Double = 2
+    _ groups: [ParameterGroup<Scalar>], lr: Double? = nil, momentum: Double? = nil,
+    weightDecay: Double? = nil, warmupSteps: Int? = nil, r: Double? = nil,
+    weightLrPower: Double? = nil
   ) throws {
     try super.init(
       groups: groups,
-      defaults: SGDScheduleFreeHyperparameters(
-        lr: lr, momentum: momentum, weightDecay: weightDecay, warmupSteps: warmupSteps, r: r,
-        weightLrPower: weightLrPower),
-      name: SGDScheduleFreeUpdate<Scalar>.name)
+      defaults: .given([
+        "lr": .of(lr), "momentum": .of(momentum), "weightDecay": .of(weightDecay),
+        "warmupSteps": .of(warmupSteps), "r": .of(r), "weightLrPower": .of(weightLrPower),
+      ]), name: SGDScheduleFreeUpdate<Scalar>.name)
   }
 }

@@ -17,11 +17,11 @@ public protocol TrainEvalSwitching: AnyObject {
 /// `scheduled_lr`, `train_mode`), so that it is printed and saved with the group as there.
 public protocol ScheduleFreeHyperparameters: Hyperparameters {
   /// The number of linear warmup steps of the learning rate.
-  var warmupSteps: Int { get }
+  var warmupSteps: Int { get set }
   /// The exponent of the step number in the averaging weight `(k + 1)^r * lrMax^weightLrPower`.
-  var r: Double { get }
+  var r: Double { get set }
   /// The exponent of the largest learning rate so far in the averaging weight.
-  var weightLrPower: Double { get }
+  var weightLrPower: Double { get set }
   /// How far `y` sits from the average `x` towards `z`: `y = (1 - m) z + m x` (`betas.0` or
   /// `momentum`).
   var interpolation: Double { get }
@@ -63,13 +63,15 @@ extension ScheduleFreeHyperparameters {
     weightSum == 0 ? 0 : averagingWeight / weightSum
   }
 
-  /// Checks the bookkeeping entries read from a state dict or overrides.
-  static func checkBookkeeping(
-    _ check: HyperparameterCheck, k: Double, weightSum: Double, warmupSteps: Double
-  ) throws {
-    try check.wholeNumber(warmupSteps, "warmupSteps", in: 0...Int(Int32.max))
-    try check.wholeNumber(k, "k", in: 0...Int(Int32.max))
-    try check.nonNegative(weightSum, "weightSum")
+  /// The warmup, the averaging weight's exponents and the bookkeeping, as both schedule-free
+  /// optimizers declare them.
+  static var scheduleFreeFields: [HyperparameterField<Self>] {
+    [
+      .whole("warmupSteps", \.warmupSteps, in: 0...Int(Int32.max)), .number("r", \.r),
+      .number("weightLrPower", \.weightLrPower), .whole("k", \.k, in: 0...Int(Int32.max)),
+      .number("weightSum", \.weightSum, .nonNegative), .number("lrMax", \.lrMax),
+      .number("scheduledLr", \.scheduledLr), .flag("trainMode", \.trainMode),
+    ]
   }
 }
 
@@ -157,5 +159,14 @@ extension ParameterState {
       state.storage.replaceSubrange(0..<values.count, with: values)
     }
     return state
+  }
+}
+
+extension ElementwiseAlgorithm where Settings: ScheduleFreeHyperparameters {
+  /// A ``ScheduleFreeOptimizer``, which switches the parameters between `y` and `x`.
+  public static func makeOptimizer(
+    groups: [ParameterGroup<Scalar>], defaults: Settings, name: String
+  ) throws -> Optimizer<Self> {
+    try ScheduleFreeOptimizer(groups: groups, defaults: defaults, name: name)
   }
 }

@@ -1,3 +1,4 @@
+import DescentData
 import DescentNN
 import DescentOptim
 
@@ -49,6 +50,9 @@ public protocol StepStrategy<Scalar>: AnyObject {
   /// run more than once (LBFGS). Returns the tally of the whole global batch, from the first
   /// evaluation. Collective.
   func step(clipNorm: Double?, _ evaluate: () throws -> StepTally) throws -> StepTally
+  /// Throws when `loader`'s batches cannot be split as this strategy needs (every process must
+  /// get a sample of every batch when batch normalization is synchronized across processes).
+  func checkBatches(of loader: BatchLoader<Scalar>) throws
   /// The element-wise sums of `values` over all processes. Collective.
   func sum(_ values: [Double]) throws -> [Double]
   /// The optimizer as a checkpoint saves it (under ZeRO, gathered from every rank into the
@@ -91,6 +95,9 @@ public final class LocalStepping<Scalar: TensorScalar>: StepStrategy {
     }
     return first ?? StepTally()
   }
+
+  /// Any batches will do.
+  public func checkBatches(of loader: BatchLoader<Scalar>) {}
 
   /// `values`.
   public func sum(_ values: [Double]) -> [Double] { values }

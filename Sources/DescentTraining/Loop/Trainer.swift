@@ -3,11 +3,11 @@ import DescentNN
 import DescentOptim
 import Foundation
 
-/// Loss and accuracy of a classifier over some samples.
+/// Loss and accuracy of a model over some samples.
 public struct Evaluation: Equatable, Sendable {
-  /// The mean cross-entropy.
+  /// The mean cross-entropy (classification) or mean squared error (regression).
   public var loss: Double
-  /// The fraction of samples whose largest logit is the label.
+  /// The fraction of samples whose largest logit is the label (0 for regression).
   public var accuracy: Double
 }
 
@@ -23,7 +23,8 @@ public struct EpochReport: Equatable, Sendable {
   public var seconds: Double
 }
 
-/// A classifier training loop: mini-batches, cross-entropy, backward, step — on one process, or
+/// A training loop: mini-batches, cross-entropy (or mean squared error for a regression data
+/// set), backward, step — on one process, or
 /// on each rank of a data-parallel job (the ``StepStrategy`` decides how a step is taken).
 public final class Trainer<Scalar: TensorScalar> {
   /// The model trained.
@@ -108,7 +109,7 @@ public final class Trainer<Scalar: TensorScalar> {
   /// written mid-epoch), and stops after step `stoppingAt` of the whole run, if given; the epoch
   /// counts as done only when its last step is.
   ///
-  /// - Throws: what the ``strategy`` throws (a failed collective).
+  /// - Throws: what the ``strategy`` throws (batches it cannot split, a failed collective).
   @discardableResult
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
@@ -117,6 +118,7 @@ public final class Trainer<Scalar: TensorScalar> {
   )
     throws -> Evaluation
   {
+    try strategy.checkBatches(of: loader)
     var total = StepTally()
     let features = loader.dataset.features
     let allLabels = loader.dataset.labels
@@ -140,13 +142,20 @@ public final class Trainer<Scalar: TensorScalar> {
           batchRows.append(contentsOf: strategy.localRows(of: batch))
           guard !batchRows.isEmpty else { continue }
           batchLabels.removeAll(keepingCapacity: true)
-          for row in batchRows { batchLabels.append(allLabels[row]) }
+          if !allLabels.isEmpty { for row in batchRows { batchLabels.append(allLabels[row]) } }
           // Each batch's mean loss weighs 1/k, and this process's part of it its share.
           let share = Scalar(batchRows.count) / Scalar(batch.count)
           strategy.willRunBackward(isFinal: offset == group.count - 1)
-          let (loss, right) = ClassifierBatch.lossAndGradient(
-            model: model, features: features, rows: batchRows, labels: batchLabels,
-            scale: share / Scalar(group.count))
+          let scale = share / Scalar(group.count)
+          let (loss, right) =
+            if let targets = loader.dataset.targets {
+              RegressionBatch.lossAndGradient(
+                model: model, features: features, targets: targets, rows: batchRows, scale: scale)
+            } else {
+              ClassifierBatch.lossAndGradient(
+                model: model, features: features, rows: batchRows, labels: batchLabels,
+                scale: scale)
+            }
           tally.lossSum +=
             loss * Double(batchRows.count) * Double(globalCount)
             / Double(batch.count * group.count)
@@ -190,6 +199,9 @@ public final class Trainer<Scalar: TensorScalar> {
     defer { for (module, training) in modes { module.isTraining = training } }
     return withNoGrad {
       let logits = model(dataset.features)
+      if let targets = dataset.targets {
+        return Evaluation(loss: Double(mseLoss(logits, targets).item), accuracy: 0)
+      }
       let loss = crossEntropy(logits: logits, labels: dataset.labels).item
       let correct = zip(logits.argmax(axis: 1), dataset.labels).filter { $0 == $1 }.count
       return Evaluation(

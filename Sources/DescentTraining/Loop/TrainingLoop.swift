@@ -27,6 +27,11 @@ public final class TrainingLoop<Scalar: TensorScalar> {
   public let stepsSchedulerPerStep: Bool
   /// What resuming found, when the plan resumes: the saved progress.
   public private(set) var resumedFrom: TrainingProgress?
+  /// The hyperparameters the resumed checkpoint set to other values than the optimizer was
+  /// built with (a checkpoint's state wins, as in PyTorch's `load_state_dict`), one sentence each,
+  /// e.g. `momentum: 0.9 from the checkpoint replaces 0.5`. The learning rate is left out when a
+  /// scheduler drives it.
+  public private(set) var resumeNotes: [String] = []
 
   /// A loop of `trainer` under `plan`: sets the trainer's accumulation and clipping, builds the
   /// scheduler and the average, and resumes from `plan.resume`. Collective.
@@ -169,7 +174,19 @@ public final class TrainingLoop<Scalar: TensorScalar> {
   /// - Throws: ``CheckpointError`` saying what does not fit.
   public func resume(from url: URL) throws {
     let strategy = trainer.strategy
+    let before = trainer.optimizer.stateDict().paramGroups
     let progress = try strategy.agree("to load checkpoint \(url.path)") {
+      // A schedule or average in the file that this run would drop is an error, not a silent loss.
+      let contents = try CheckpointContents(of: url)
+      var dropped: [String] = []
+      if scheduler == nil, let kind = contents.scheduler { dropped.append("a \(kind) scheduler") }
+      if averaging == nil, let rule = contents.averaging { dropped.append("an \(rule) average") }
+      guard dropped.isEmpty else {
+        throw TrainingError.invalidOption(
+          "resume",
+          "\(url.path): it holds \(dropped.joined(separator: " and ")) that this run has not "
+            + "(resume with the same --scheduler, --ema or --swa options)")
+      }
       var progress = TrainingProgress()
       try strategy.restoreOptimizer { optimizer in
         progress = try TrainingCheckpoint(
@@ -182,5 +199,16 @@ public final class TrainingLoop<Scalar: TensorScalar> {
     trainer.epochsDone = progress.epoch
     trainer.stepsDone = max(progress.step, progress.epoch * trainer.stepsPerEpoch)
     resumedFrom = progress
+    let after = trainer.optimizer.stateDict().paramGroups
+    resumeNotes = []
+    for (index, (given, loaded)) in zip(before, after).enumerated() {
+      for name in given.hyperparameters.keys.sorted() {
+        guard let old = given.hyperparameters[name], let new = loaded.hyperparameters[name],
+          old != new, !(name == "lr" && scheduler != nil)
+        else { continue }
+        let group = before.count > 1 ? " (group \(index))" : ""
+        resumeNotes.append("\(name)\(group): \(new) from the checkpoint replaces \(old)")
+      }
+    }
   }
 }

@@ -26,9 +26,19 @@ struct ConformanceCommand: ParsableCommand {
   var scalarPath = false
 
   func run() throws {
-    let files = try fixtureFiles()
+    let report = check(try fixtureFiles())
+    for line in report.lines { print(line) }
+    print("\(report.passed) passed, \(report.failed) failed")
+    if report.failed > 0 { throw ExitCode(1) }
+  }
+
+  /// Checks every fixture in `files`: the lines to print (a failing fixture's, and with
+  /// `--verbose` a passing one's) and the counts. A fixture that cannot be run (unreadable,
+  /// malformed, an input its module does not take) fails alone; the others still run.
+  func check(_ files: [URL]) -> (lines: [String], passed: Int, failed: Int) {
     let registry = ConformanceRegistry.standard
     let options = ConformanceOptions(kernelPath: scalarPath ? .scalar : .vectorized)
+    var lines: [String] = []
     var passed = 0
     var failed = 0
     for file in files {
@@ -37,22 +47,22 @@ struct ConformanceCommand: ParsableCommand {
         result = try registry.run(fixtureAt: file, options: options)
       } catch {
         failed += 1
-        print("FAIL \(file.lastPathComponent): \(error)")
+        lines.append("FAIL \(file.lastPathComponent): \(error.localizedDescription)")
         continue
       }
       if result.passed {
         passed += 1
-        if verbose { print("ok   \(result)") }
+        if verbose { lines.append("ok   \(result)") }
       } else {
         failed += 1
-        print("FAIL \(file.lastPathComponent): \(result)")
+        lines.append("FAIL \(file.lastPathComponent): \(result)")
       }
     }
-    print("\(passed) passed, \(failed) failed")
-    if failed > 0 { throw ExitCode(1) }
+    return (lines, passed, failed)
   }
 
-  private func fixtureFiles() throws -> [URL] {
+  /// The fixture files the arguments name: `*.json` in folders, files as given.
+  func fixtureFiles() throws -> [URL] {
     guard !paths.isEmpty else { throw ValidationError("give at least one folder or fixture file") }
     return try paths.flatMap(fixtureFiles(in:))
   }

@@ -14,8 +14,10 @@ struct TrainCommand: ParsableCommand {
     discussion: """
       With --data, the model's input width is the CSV's feature count and its output width the \
       number of classes, taken from the data: labels are whole numbers 0..<classes with classes \
-      = largest label + 1 (at most \(CSVLoader.maximumClassCount)). A first row with no number \
-      is a header. Training stops with an error when a loss or a weight stops being finite.
+      = largest label + 1 (at most \(CSVLoader.maximumClassCount)); with --task regression the \
+      last column is a real-valued target and the loss the mean squared error. A first row with \
+      no number is a header. Training stops with an error when a loss or a weight stops being \
+      finite. Under mpirun, --distributed trains the same run data-parallel.
       """)
 
   @Option(help: "The optimizer: SGD, Adagrad, RMSprop, Adam, AdamW, Adadelta, ... (any case).")
@@ -32,6 +34,14 @@ struct TrainCommand: ParsableCommand {
   @Option(
     parsing: .unconditional, help: "Number of passes over the training set (at most 1000000).")
   var epochs: Int = 20
+
+  @Option(
+    parsing: .unconditional,
+    help: """
+      Stop after this many optimizer steps in all (resumed ones included) instead of after \
+      --epochs (it may end inside an epoch; a checkpoint resumes there).
+      """)
+  var steps: Int?
 
   @Option(
     name: .customLong("batch-size"), parsing: .unconditional,
@@ -62,6 +72,13 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "A CSV file of your own: numeric features, the label in the last column.")
   var data: String?
 
+  @Option(
+    help: """
+      With --data: classification (whole-number labels, cross-entropy) or regression (a \
+      real-valued target in the last column, mean squared error).
+      """)
+  var task: CSVLoader.Task = .classification
+
   @OptionGroup(title: "Schedules, averaging, clipping, accumulation, checkpoints")
   var extras: TrainingExtrasFlags
 
@@ -80,6 +97,7 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     try checkOption("--epochs", epochs, in: 1...Self.maximumEpochs)
+    if let steps { try checkOption("--steps", steps, in: 1...1_000_000_000) }
     if let batchSize { try checkOption("--batch-size", batchSize, in: 1...Self.maximumBatchSize) }
     if let hidden {
       guard hidden.widths.count <= 64, hidden.widths.allSatisfy({ (1...100_000).contains($0) })
@@ -87,6 +105,9 @@ struct TrainCommand: ParsableCommand {
         throw ValidationError(
           "--hidden \(hidden): give at most 64 sizes, each a whole number in 1...100000")
       }
+    }
+    if task == .regression && data == nil {
+      throw ValidationError("--task regression needs --data (the built-in data sets have classes)")
     }
     try checkFinite("--lr", lr)
     try checkFinite("--momentum", momentum)
@@ -122,7 +143,7 @@ struct TrainCommand: ParsableCommand {
   ///
   /// - Throws: ``DataError`` naming the file, line and value of a problem.
   func loadDataset() throws -> Dataset<Float> {
-    if let data { return try CSVLoader.load(URL(fileURLWithPath: data)) }
+    if let data { return try CSVLoader.load(URL(fileURLWithPath: data), task: task) }
     return try model.defaultDataset(seed: seed)
   }
 
@@ -167,7 +188,7 @@ struct TrainCommand: ParsableCommand {
     }
     let trainer = Trainer(model: model, loader: loader, strategy: strategy)
     let loop = try TrainingLoop(
-      trainer: trainer, plan: try extras.plan(epochs: epochs, steps: parallel.steps))
+      trainer: trainer, plan: try extras.plan(epochs: epochs, steps: steps))
     if let communicator {
       say(
         "\(communicator.size) ranks, \(loader.batchSize / communicator.size) samples each per "
@@ -179,20 +200,38 @@ struct TrainCommand: ParsableCommand {
     say(trainer.optimizer.description)
     if let resumed = loop.resumedFrom, let resume = extras.resume {
       say("resumed from \(resume) after epoch \(resumed.epoch), step \(trainer.stepsDone)")
+      for note in loop.resumeNotes { say("note: \(note) (the checkpoint's state wins)") }
+    }
+    // Regression reports the mean squared error where classification reports accuracy.
+    let regression = dataset.isRegression
+    let measure = regression ? "mse" : "accuracy"
+    func score(_ evaluation: Evaluation) -> String {
+      regression
+        ? String(format: "mse %.6g", evaluation.loss)
+        : String(format: "acc %.4f", evaluation.accuracy)
     }
     try loop.run(test: test) { report in
-      var line = String(
-        format: "epoch %3d  loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  lr %.3g",
-        report.epoch, report.train.loss, report.train.accuracy, report.test.loss,
-        report.test.accuracy, trainer.optimizer.learningRate(ofGroup: 0))
+      var line = String(format: "epoch %3d  ", report.epoch)
+      if regression {
+        line += String(format: "mse %.6g  test mse %.6g", report.train.loss, report.test.loss)
+      } else {
+        line += String(
+          format: "loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f", report.train.loss,
+          report.train.accuracy, report.test.loss, report.test.accuracy)
+      }
+      line += String(format: "  lr %.3g", trainer.optimizer.learningRate(ofGroup: 0))
       if let averaged = loop.withAveragedWeights({ trainer.evaluate(test) }) {
-        line += String(format: "  averaged acc %.4f", averaged.accuracy)
+        line += "  averaged \(score(averaged))"
       }
       say(line)
     }
-    say(String(format: "final test accuracy %.4f", trainer.evaluate(test).accuracy))
+    func final(_ evaluation: Evaluation) -> String {
+      regression
+        ? String(format: "%.6g", evaluation.loss) : String(format: "%.4f", evaluation.accuracy)
+    }
+    say("final test \(measure) \(final(trainer.evaluate(test)))")
     if let averaged = loop.withAveragedWeights({ trainer.evaluate(test) }) {
-      say(String(format: "final test accuracy with averaged weights %.4f", averaged.accuracy))
+      say("final test \(measure) with averaged weights \(final(averaged))")
     }
     if let communicator, let parallel = strategy as? DataParallelStepping<Float> {
       let counts = try communicator.allGatherWords([
@@ -226,6 +265,8 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension ModelKind: ExpressibleByArgument {}
+
+extension CSVLoader.Task: ExpressibleByArgument {}
 
 /// `--hidden 256,128`: one or more sizes.
 struct HiddenSizes: ExpressibleByArgument, CustomStringConvertible {

@@ -19,18 +19,9 @@ struct DistributedFlags: ParsableArguments {
       """)
   var zero: Int?
 
-  @Option(
-    parsing: .unconditional,
-    help: """
-      Stop after this many optimizer steps in all (resumed ones included) instead of after \
-      --epochs.
-      """)
-  var steps: Int?
-
   func validate() throws {
     if zero != nil && !distributed { throw ValidationError("--zero needs --distributed") }
     if let zero { try checkOption("--zero", zero, in: 1...2) }
-    if let steps { try checkOption("--steps", steps, in: 1...1_000_000_000) }
   }
 
   /// The ZeRO stage `--zero` asks for.

@@ -30,7 +30,7 @@ extension TrainCommand {
   /// content.
   func runSettings() -> [(name: String, text: String)] {
     [
-      ("--epochs and --steps", "\(epochs) \(parallel.steps.map(String.init) ?? "-")"),
+      ("--epochs and --steps", "\(epochs) \(steps.map(String.init) ?? "-")"),
       ("--batch-size", "\(batchSize.map(String.init) ?? "default")"),
       ("--seed", "\(seed)"),
       ("--model and its sizes", "\(model.rawValue) \(hidden?.description ?? "default")"),
@@ -39,7 +39,10 @@ extension TrainCommand {
         "\(optimizer) \(lr.map { "\($0)" } ?? "-") \(momentum.map { "\($0)" } ?? "-") "
           + hyperparameters.joined(separator: " ")
       ),
-      ("--data", data.map { "\($0) \(FileDigest.describe(path: $0))" } ?? "digits"),
+      (
+        "--data and --task",
+        (data.map { "\($0) \(FileDigest.describe(path: $0))" } ?? "digits") + " \(task)"
+      ),
       (
         "--scheduler and its options",
         "\(extras.scheduler ?? "-") \(extras.schedulerOptions.joined(separator: " "))"

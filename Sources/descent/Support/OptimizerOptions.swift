@@ -54,16 +54,25 @@ struct OptimizerOptions {
     {
       return .pair(first, second)
     }
+    if parts.count > 2, parts.allSatisfy({ $0?.isFinite == true }) {
+      return .list(parts.compactMap { $0 })
+    }
+    // A word names a choice (Muon's `match_rms_adamw`, `bfloat16`); the optimizer checks it.
+    if parts.allSatisfy({ $0 == nil }),
+      text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+      text.first?.isLetter == true
+    {
+      return .text(text)
+    }
     throw ValidationError(
-      "\(option) \(text): expected a finite number, a pair like 0.9,0.999, or true/false")
+      "\(option) \(text): expected a finite number, a pair like 0.9,0.999, true/false or a word")
   }
 }
 
-/// Resolves a user-typed optimizer name (any case, e.g. `adam`, `rmsprop`) to PyTorch's class name.
+/// Resolves a user-typed optimizer name (any case or an alias, e.g. `adam`, `adam8bit`) to its
+/// class name.
 func optimizerClassName(_ typed: String) throws -> String {
-  if let name = OptimizerCatalog.names.first(where: { $0.lowercased() == typed.lowercased() }) {
-    return name
-  }
+  if let entry = OptimizerCatalog.entry(named: typed) { return entry.name }
   throw ValidationError(
     "unknown optimizer '\(typed)'; choose one of \(OptimizerCatalog.names.joined(separator: ", "))")
 }

@@ -61,7 +61,11 @@ struct TrainingExtrasFlags: ParsableArguments {
       """)
   var checkpoint: String?
 
-  @Option(help: "Resume from this checkpoint (written by --checkpoint with the same options).")
+  @Option(
+    help: """
+      Resume from this checkpoint (written by --checkpoint). Its optimizer state wins over the \
+      command line's hyperparameters; a differing one is reported.
+      """)
   var resume: String?
 
   /// The most batches accumulated into one step.
