@@ -5,12 +5,22 @@ let package = Package(
   name: "Descent",
   platforms: [.macOS(.v14)],
   products: [
-    .library(name: "Descent", targets: ["DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentPlot", "DescentTraining", "DescentDistributed"]),
+    // `import Descent`: tensors, layers, optimizers, data and the training loop; no cairo, no MPI.
+    .library(name: "Descent", targets: ["Descent"]),
+    // Figures (line, scatter, contour) to PNG, SVG and PDF; needs cairo.
+    .library(name: "DescentPlot", targets: ["DescentPlot"]),
+    // Data-parallel training and ZeRO over Open MPI (loaded at run time).
+    .library(name: "DescentDistributed", targets: ["DescentDistributed"]),
     .executable(name: "descent", targets: ["descent"]),
+    // No product for the explorer (`swift run descent-serve` runs its executable target): a
+    // package that depends on Descent then resolves neither Hummingbird nor its dependencies.
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -22,6 +32,20 @@ let package = Package(
     .target(name: "DescentPlot", dependencies: ["CCairo"]),
     .target(name: "DescentTraining", dependencies: ["DescentOptim", "DescentData"]),
     .target(name: "DescentDistributed", dependencies: ["DescentTraining"]),
+    .target(
+      name: "Descent",
+      dependencies: [
+        "DescentTensor", "DescentNN", "DescentOptim", "DescentData", "DescentTraining",
+      ]),
+    .target(name: "DescentExplorer", dependencies: ["DescentTraining"]),
+    .executableTarget(
+      name: "descent-serve",
+      dependencies: [
+        "DescentExplorer", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Sources/DescentServe"),
     .executableTarget(
       name: "descent",
       dependencies: [
@@ -44,6 +68,9 @@ let package = Package(
     .testTarget(name: "DescentTrainingTests", dependencies: ["DescentTraining"]),
     .testTarget(name: "DescentPlotTests", dependencies: ["DescentPlot"]),
     .testTarget(name: "DescentCLITests", dependencies: ["descent", "DescentPlot", "DescentTraining", "CCairo"]),
+    .testTarget(name: "DescentTests", dependencies: ["Descent"]),
+    .testTarget(
+      name: "DescentServeTests", dependencies: ["DescentExplorer", "descent-serve", "descent"]),
     .testTarget(
       name: "DescentDistributedTests", dependencies: ["DescentDistributed", "descent", "descent-mpi-check"]),
   ],

@@ -18,7 +18,7 @@ struct Descent: ParsableCommand {
     subcommands: [
       TrainCommand.self, ShowCommand.self, ConformanceCommand.self,
       EWMACommand.self, PathsCommand.self, CompareCommand.self, ScheduleCommand.self,
-      BenchCommand.self,
+      BenchCommand.self, ServeCommand.self,
     ])
 
   /// Parses the arguments and runs the command; an error ends the process through
