@@ -142,6 +142,25 @@ import Testing
     #expect(try Self.run(same).reports.map(\.epoch) == [2])
   }
 
+  /// A checkpoint records the data seed; resuming it with another seed is refused (the split and
+  /// the batches would differ), with the same seed it goes on.
+  @Test func resumingWithAnotherSeedIsRefused() throws {
+    let checkpoint = Self.file("seed")
+    defer { try? FileManager.default.removeItem(at: checkpoint) }
+    var first = TrainingPlan(epochs: 1)
+    first.seed = 7
+    first.checkpoint = checkpoint
+    _ = try Self.run(first)
+    var other = TrainingPlan(epochs: 2)
+    other.seed = 8
+    other.resume = checkpoint
+    #expect {
+      try Self.run(other)
+    } throws: { "\($0)".contains("written by a run with seed 7, this one has 8") }
+    other.seed = 7
+    #expect(try Self.run(other).reports.map(\.epoch) == [2])
+  }
+
   /// A plan the optimizer cannot honour is refused before training.
   @Test func invalidPlansAreRefused() throws {
     var clipped = TrainingPlan(epochs: 1)

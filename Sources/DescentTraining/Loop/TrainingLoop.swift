@@ -159,7 +159,8 @@ public final class TrainingLoop<Scalar: TensorScalar> {
   public func save(to url: URL) throws {
     let strategy = trainer.strategy
     let optimizer = try strategy.checkpointedOptimizer()
-    let progress = TrainingProgress(epoch: trainer.epochsDone, step: trainer.stepsDone)
+    let progress = TrainingProgress(
+      epoch: trainer.epochsDone, step: trainer.stepsDone, seed: plan.seed)
     try strategy.agree("to write checkpoint \(url.path)") {
       guard strategy.rank == 0 else { return }
       try TrainingCheckpoint(
@@ -181,6 +182,12 @@ public final class TrainingLoop<Scalar: TensorScalar> {
       var dropped: [String] = []
       if scheduler == nil, let kind = contents.scheduler { dropped.append("a \(kind) scheduler") }
       if averaging == nil, let rule = contents.averaging { dropped.append("an \(rule) average") }
+      if let saved = contents.progress.seed, let seed = plan.seed, saved != seed {
+        throw TrainingError.invalidOption(
+          "resume",
+          "\(url.path): it was written by a run with seed \(saved), this one has \(seed) (its "
+            + "data split and batches would differ: resume with --seed \(saved))")
+      }
       guard dropped.isEmpty else {
         throw TrainingError.invalidOption(
           "resume",

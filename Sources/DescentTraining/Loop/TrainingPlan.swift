@@ -56,6 +56,9 @@ public struct TrainingPlan: Sendable {
   public var checkpoint: URL?
   /// The checkpoint to resume from, if any.
   public var resume: URL?
+  /// The seed of the data split and shuffles, recorded in checkpoints; resuming a checkpoint
+  /// recorded with another seed is refused (its batches and test samples would differ).
+  public var seed: UInt64?
 
   /// A plan of `epochs` epochs and nothing else.
   public init(epochs: Int) { self.epochs = epochs }

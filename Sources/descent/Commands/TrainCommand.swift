@@ -189,7 +189,7 @@ struct TrainCommand: ParsableCommand {
     }
     let trainer = Trainer(model: model, loader: loader, strategy: strategy)
     let loop = try TrainingLoop(
-      trainer: trainer, plan: try extras.plan(epochs: epochs, steps: steps))
+      trainer: trainer, plan: try extras.plan(epochs: epochs, steps: steps, seed: seed))
     if let communicator {
       say(
         "\(communicator.size) ranks, \(loader.batchSize / communicator.size) samples each per "

@@ -125,10 +125,11 @@ struct TrainingExtrasFlags: ParsableArguments {
 }
 
 extension TrainingExtrasFlags {
-  /// The plan these flags describe for a run of `epochs` epochs (or `steps` optimizer steps).
+  /// The plan these flags describe for a run of `epochs` epochs (or `steps` optimizer steps)
+  /// whose data is split and shuffled with `seed`.
   ///
   /// - Throws: ``CommandError`` for a malformed `--scheduler-option`.
-  func plan(epochs: Int, steps: Int?) throws -> TrainingPlan {
+  func plan(epochs: Int, steps: Int?, seed: UInt64) throws -> TrainingPlan {
     var plan = TrainingPlan(epochs: epochs)
     plan.steps = steps
     plan.accumulate = accumulate
@@ -143,6 +144,7 @@ extension TrainingExtrasFlags {
     }
     plan.checkpoint = checkpointURL
     plan.resume = resume.map { URL(fileURLWithPath: $0) }
+    plan.seed = seed
     return plan
   }
 }
