@@ -226,9 +226,11 @@ public final class GradientReducer<Scalar: TensorScalar> {
     }
     guard mode == .allReduce else { return }
     for (index, parameter) in parameters.enumerated() {
-      let range = layout.range(ofParameter: index)
-      parameter.grad = Tensor(
-        shape: parameter.shape, scalars: Array(UnsafeBufferPointer(rebasing: staging[range])))
+      let sums = UnsafeBufferPointer(rebasing: staging[layout.range(ofParameter: index)])
+      // Into the gradient's own buffer when there is one (no allocation per step).
+      if parameter.withUnsafeMutableGradient({ _ = $0.update(fromContentsOf: sums) }) == nil {
+        parameter.grad = Tensor(shape: parameter.shape, scalars: Array(sums))
+      }
     }
   }
 

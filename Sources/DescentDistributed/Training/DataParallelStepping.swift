@@ -150,10 +150,10 @@ public final class DataParallelStepping<Scalar: LaneScalar>: StepStrategy {
       try checkPass()
       try reducer.finish()
       let gradient = reducer.shardGradient
-      var squares = 0.0
-      if clipNorm != nil { for value in gradient { squares += Double(value) * Double(value) } }
-      let totals = try sum([local.lossSum, Double(local.correct), Double(local.samples), squares])
       sharded.slice.grad = Tensor(shape: [gradient.count], scalars: gradient)
+      // The squared norm of this rank's shard; the shards' sum is the global one.
+      let squares = clipNorm == nil ? 0 : Double.pow(try gradientNorm([sharded.slice]), 2)
+      let totals = try sum([local.lossSum, Double(local.correct), Double(local.samples), squares])
       if let clipNorm {
         scaleGradients([sharded.slice], maxNorm: clipNorm, totalNorm: totals[3].squareRoot())
       }

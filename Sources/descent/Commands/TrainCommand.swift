@@ -205,11 +205,9 @@ struct TrainCommand: ParsableCommand {
     }
     // Regression reports the mean squared error where classification reports accuracy.
     let regression = dataset.isRegression
-    let measure = regression ? "mse" : "accuracy"
-    func score(_ evaluation: Evaluation) -> String {
+    func value(_ evaluation: Evaluation) -> String {
       regression
-        ? String(format: "mse %.6g", evaluation.loss)
-        : String(format: "acc %.4f", evaluation.accuracy)
+        ? String(format: "%.6g", evaluation.loss) : String(format: "%.4f", evaluation.accuracy)
     }
     try loop.run(test: test) { report in
       var line = String(format: "epoch %3d  ", report.epoch)
@@ -222,17 +220,14 @@ struct TrainCommand: ParsableCommand {
       }
       line += String(format: "  lr %.3g", trainer.optimizer.learningRate(ofGroup: 0))
       if let averaged = loop.withAveragedWeights({ trainer.evaluate(test) }) {
-        line += "  averaged \(score(averaged))"
+        line += "  averaged \(regression ? "mse" : "acc") \(value(averaged))"
       }
       say(line)
     }
-    func final(_ evaluation: Evaluation) -> String {
-      regression
-        ? String(format: "%.6g", evaluation.loss) : String(format: "%.4f", evaluation.accuracy)
-    }
-    say("final test \(measure) \(final(trainer.evaluate(test)))")
+    let measure = regression ? "mse" : "accuracy"
+    say("final test \(measure) \(value(trainer.evaluate(test)))")
     if let averaged = loop.withAveragedWeights({ trainer.evaluate(test) }) {
-      say("final test \(measure) with averaged weights \(final(averaged))")
+      say("final test \(measure) with averaged weights \(value(averaged))")
     }
     if let communicator, let parallel = strategy as? DataParallelStepping<Float> {
       let counts = try communicator.allGatherWords([
