@@ -1,5 +1,6 @@
 import DescentData
 import DescentNN
+import Foundation
 
 /// The models `descent train --model` builds, written from layers as a user would.
 public enum ModelKind: String, CaseIterable, Sendable {
@@ -33,6 +34,10 @@ extension ModelKind {
       throw TrainingError.invalidOption(
         "hidden", "\(hidden): the \(rawValue) takes one size (the MLP takes a list)")
     }
+    // The transformer's outputs are its vocabulary, known once its tokens are read.
+    if self != .transformer {
+      try checkSize(parameterEstimate(features: features, outputs: classes, hidden: hidden))
+    }
     switch self {
     case .mlp:
       let widths = hidden ?? [100]
@@ -62,11 +67,44 @@ extension ModelKind {
           "hidden", "\(width): the transformer's width must be a multiple of its 4 heads")
       }
       let vocabulary = max(Int(tokens.max() ?? 0) + 1, classes)
+      try checkSize(parameterEstimate(features: features, outputs: vocabulary, hidden: hidden))
       return (
         SequenceTransformer.make(
           vocabulary: vocabulary, length: features, dModel: width, seed: seed),
         "transformer of width \(width) over \(features) tokens of \(vocabulary)"
       )
+    }
+  }
+
+  /// About how many parameters the model of these sizes has (`outputs` is the transformer's
+  /// vocabulary), in floating point so that huge sizes do not overflow.
+  func parameterEstimate(features: Int, outputs: Int, hidden: [Int]?) -> Double {
+    switch self {
+    case .mlp:
+      let widths = [features] + (hidden ?? [100]) + [outputs]
+      return zip(widths, widths.dropFirst()).reduce(0) { $0 + Double($1.0 + 1) * Double($1.1) }
+    case .cnn:
+      let channels = Double(hidden?[0] ?? 16)
+      return 9 * channels + 18 * channels * channels + 6 * channels
+        + (8 * channels + 1) * Double(outputs)
+    case .transformer:
+      let width = Double(hidden?[0] ?? 32)
+      return 12 * width * width + (2 * Double(outputs) + Double(features)) * width
+    }
+  }
+
+  /// Throws when `parameters` weights, their gradients and two optimizer buffers would take
+  /// more than half of this machine's memory.
+  private func checkSize(_ parameters: Double) throws {
+    let bytes = parameters * 16
+    let memory = Double(ProcessInfo.processInfo.physicalMemory)
+    guard bytes <= memory / 2 else {
+      throw TrainingError.invalidOption(
+        "hidden",
+        String(
+          format: "%@: the %@ would have about %.3g parameters, needing about %.1f GB for "
+            + "weights, gradients and optimizer state, more than half of this machine's %.1f GB",
+          "\(self.rawValue) sizes", rawValue, parameters, bytes / 1e9, memory / 1e9))
     }
   }
 

@@ -50,6 +50,16 @@ struct ModelOptionTests {
         try TrainCommand.parse(arguments).makeModel(for: data)
       } throws: { "\($0)".contains(message) }
     }
+    // Sizes whose weights, gradients and optimizer state would not fit in half the memory are
+    // refused before anything is allocated (100000,100000 asked for 40 GB and crashed).
+    for (arguments, data) in [
+      (["--hidden", "100000,100000"], digits), (["--model", "cnn", "--hidden", "100000"], digits),
+      (["--model", "transformer", "--hidden", "99996"], sequences),
+    ] {
+      #expect {
+        try TrainCommand.parse(arguments).makeModel(for: data)
+      } throws: { "\($0)".contains("more than half of this machine's") }
+    }
     #expect(throws: (any Error).self) { try TrainCommand.parse(["--hidden", "3,,4"]) }
     #expect(throws: (any Error).self) { try TrainCommand.parse(["--hidden", "3,200000"]) }
   }
