@@ -27,7 +27,9 @@ let package = Package(
     .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
     .target(name: "DescentTensor", dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
     .target(name: "DescentNN", dependencies: ["DescentTensor"]),
-    .target(name: "DescentOptim", dependencies: ["DescentNN"]),
+    // Whole-register vector arithmetic for the optimizers' update rules (C vector extensions).
+    .target(name: "CLanes"),
+    .target(name: "DescentOptim", dependencies: ["DescentNN", "CLanes"]),
     .target(name: "DescentData", dependencies: ["DescentTensor"], resources: [.copy("Resources/digits.csv")]),
     .target(name: "DescentPlot", dependencies: ["CCairo"]),
     .target(name: "DescentTraining", dependencies: ["DescentOptim", "DescentData"]),

@@ -4,10 +4,15 @@ import Foundation
 public enum BenchReport {
   /// The step table: one line per optimizer and layout, beside the roofline.
   public static func stepTable(_ rows: [StepBenchRow]) -> String {
-    let header = [
-      "optimizer", "params", "ns/param", "GB/s", "roofline ns/param", "roofline GB/s", "ratio",
-      "vs 1 tensor", "arena vs 1 tensor",
-    ]
+    var labels: [String] = []
+    for figure in rows.flatMap(\.baselines) where !labels.contains(figure.label) {
+      labels.append(figure.label)
+    }
+    let header =
+      [
+        "optimizer", "params", "ns/param", "GB/s", "roofline ns/param", "roofline GB/s", "ratio",
+        "vs 1 tensor", "arena vs 1 tensor",
+      ] + labels.flatMap { ["\($0) ns/param", "vs \($0)"] }
     let lines = rows.map { row in
       [
         row.optimizer, row.layout.description, fixed(row.nsPerParameter, 3),
@@ -16,6 +21,13 @@ public enum BenchReport {
         row.singleTensorRatio.map { fixed($0, 2) } ?? "-",
         row.arenaRatio.map { fixed($0, 2) } ?? "-",
       ]
+        + labels.flatMap { label in
+          guard let figure = row.baselines.first(where: { $0.label == label }) else {
+            return ["-", "-"]
+          }
+          let implementation = figure.implementation.isEmpty ? "" : " \(figure.implementation)"
+          return [fixed(figure.nsPerParameter, 3) + implementation, fixed(figure.ratio, 2)]
+        }
     }
     return table(header: header, lines: lines)
   }

@@ -34,22 +34,43 @@ public struct BenchTiming: Sendable, Equatable {
   /// warm-up or timed run calls each body once), so that drift over the measurement (clock
   /// speed, caches, the other processes) falls on all of them alike.
   public func medianSeconds(of bodies: [() -> Void]) -> [Double] {
+    let rounds = rounds(of: bodies.map(Self.timed))
+    return bodies.indices.map { index in Self.median(rounds.map { $0[index] }) }
+  }
+
+  /// The seconds each of `bodies` reports in every timed run, `result[run][body]`, the bodies
+  /// called in turn within each run after the warm-up runs. A body times itself, so that it can
+  /// report what another process measured.
+  public func rounds<Failure: Error>(of bodies: [() throws(Failure) -> Double]) throws(Failure)
+    -> [[Double]]
+  {
     for _ in 0..<warmups {
-      for body in bodies { body() }
+      for body in bodies { _ = try body() }
     }
-    var times = [[Double]](repeating: [], count: bodies.count)
+    var rounds: [[Double]] = []
     for _ in 0..<runs {
-      for (index, body) in bodies.enumerated() {
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-      }
+      var round: [Double] = []
+      for body in bodies { round.append(try body()) }
+      rounds.append(round)
     }
-    return times.map { seconds in
-      let sorted = seconds.sorted()
-      let middle = sorted.count / 2
-      return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    return rounds
+  }
+
+  /// `body` as a body of ``rounds(of:)``: it runs `body` and returns the wall-clock seconds taken.
+  public static func timed(_ body: @escaping () -> Void) -> () -> Double {
+    {
+      let start = DispatchTime.now().uptimeNanoseconds
+      body()
+      return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
+  }
+
+  /// The median of `values` (the mean of the middle two for an even count; NaN when empty).
+  public static func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
   }
 }
 

@@ -19,6 +19,12 @@ public struct StepBenchRow: Sendable, Equatable {
   /// For several tensors: nanoseconds per parameter of the same step with the tensors in a
   /// ``ParameterArena``, stepped through its flat parameter (`nil` for one tensor).
   public var arenaNsPerParameter: Double?
+  /// The same step in the outside baselines, measured in the same runs.
+  public var baselines: [BaselineFigure] = []
+
+  /// Descent's figure the baselines are compared with: the arena's for several tensors (a
+  /// baseline steps them as one array or in one fused call), else the step's.
+  public var comparedNsPerParameter: Double { arenaNsPerParameter ?? nsPerParameter }
 
   /// Step time over roofline time (1 is the memory-bandwidth limit).
   public var rooflineRatio: Double { nsPerParameter / rooflineNsPerParameter }
@@ -39,6 +45,20 @@ public struct StepBenchRow: Sendable, Equatable {
   }
 }
 
+/// An outside baseline's figure for one step: ``StepBaseline``'s seconds per parameter, and
+/// Descent's time over it.
+public struct BaselineFigure: Sendable, Equatable {
+  /// The baseline's label (`C`, `PyTorch`).
+  public var label: String
+  /// How the baseline ran the step (`fused`, `foreach`, ...), or empty.
+  public var implementation: String
+  /// Median nanoseconds per parameter of the baseline's step.
+  public var nsPerParameter: Double
+  /// The median over the runs of Descent's time over the baseline's in the same run (below 1:
+  /// Descent is faster).
+  public var ratio: Double
+}
+
 /// Measures optimizer steps on float32 parameters against a streaming kernel that moves the same
 /// bytes, on the same threads.
 public enum OptimizerBench {
@@ -56,14 +76,16 @@ public enum OptimizerBench {
 
   /// Steps optimizer `name` on `layout` and runs the roofline kernel of the same traffic, both on
   /// `pool`; for several tensors, also steps one tensor of the same total size, and the same
-  /// tensors placed in a ``ParameterArena`` through its flat parameter. The cases are
-  /// timed in turn within each run (see ``BenchTiming/medianSeconds(of:)``), so their ratios do
-  /// not depend on which was measured first.
+  /// tensors placed in a ``ParameterArena`` through its flat parameter; and asks each of
+  /// `baselines` for the same step. The cases are timed in turn within each run (see
+  /// ``BenchTiming/rounds(of:)``), so their ratios do not depend on which was measured first.
   ///
   /// - Throws: ``OptimizerError`` for an unknown name; ``TrainingError/invalidOption(_:_:)`` for
-  ///   an optimizer that is not element-wise.
+  ///   an optimizer that is not element-wise; ``TrainingError/baselineFailed(_:_:)`` when a
+  ///   baseline fails.
   public static func measure(
-    _ name: String, layout: BenchLayout, timing: BenchTiming, pool: WorkerPool
+    _ name: String, layout: BenchLayout, timing: BenchTiming, pool: WorkerPool,
+    baselines: [StepBaseline] = []
   ) throws -> StepBenchRow {
     let count = layout.parameterCount
     let repeats = repetitions(count)
@@ -74,24 +96,44 @@ public enum OptimizerBench {
     let writeCount = 1 + Int(stateArrays)
     let readCount = max(writeCount + 1, Int((3 + 2 * stateArrays).rounded()) - writeCount)
     let roofline = StreamingKernel(readCount: readCount, writeCount: writeCount, count: count)
-    var cases: [() -> Void] = [
-      { for _ in 0..<repeats { stepped.optimizer.step() } },
-      { for _ in 0..<repeats { roofline.run(on: pool) } },
+    var cases: [() throws(any Error) -> Double] = [
+      BenchTiming.timed { for _ in 0..<repeats { stepped.optimizer.step() } },
+      BenchTiming.timed { for _ in 0..<repeats { roofline.run(on: pool) } },
     ]
     if layout.tensorCount > 1 {
       let whole = try steppedOptimizer(name, layout: try BenchLayout(tensorSize: count), pool: pool)
       let arena = try steppedOptimizer(name, layout: layout, pool: pool, inArena: true)
-      cases.append { for _ in 0..<repeats { whole.optimizer.step() } }
-      cases.append { for _ in 0..<repeats { arena.optimizer.step() } }
+      cases.append(BenchTiming.timed { for _ in 0..<repeats { whole.optimizer.step() } })
+      cases.append(BenchTiming.timed { for _ in 0..<repeats { arena.optimizer.step() } })
     }
-    let seconds = timing.medianSeconds(of: cases)
+    var answered: [(StepBaseline, implementation: String)] = []
+    for baseline in baselines {
+      guard let answer = try baseline.time(name, layout: layout, repeats: 1) else { continue }
+      answered.append((baseline, answer.implementation))
+      cases.append { () throws(any Error) in
+        try baseline.time(name, layout: layout, repeats: repeats)?.seconds ?? .nan
+      }
+    }
+    let rounds = try timing.rounds(of: cases)
+    let column = { (index: Int) in BenchTiming.median(rounds.map { $0[index] }) }
     let perParameter = 1e9 / Double(count * repeats)
-    return StepBenchRow(
-      optimizer: name, layout: layout, nsPerParameter: seconds[0] * perParameter,
-      gigabytesPerSecond: Double(roofline.bytesPerPass * repeats) / seconds[0] / 1e9,
-      rooflineNsPerParameter: seconds[1] * perParameter,
-      singleTensorNsPerParameter: seconds.count > 2 ? seconds[2] * perParameter : nil,
-      arenaNsPerParameter: seconds.count > 3 ? seconds[3] * perParameter : nil)
+    var row = StepBenchRow(
+      optimizer: name, layout: layout, nsPerParameter: column(0) * perParameter,
+      gigabytesPerSecond: Double(roofline.bytesPerPass * repeats) / column(0) / 1e9,
+      rooflineNsPerParameter: column(1) * perParameter,
+      singleTensorNsPerParameter: layout.tensorCount > 1 ? column(2) * perParameter : nil,
+      arenaNsPerParameter: layout.tensorCount > 1 ? column(3) * perParameter : nil)
+    let compared = layout.tensorCount > 1 ? 3 : 0
+    let first = cases.count - answered.count
+    for (offset, (baseline, implementation)) in answered.enumerated() {
+      let index = first + offset
+      row.baselines.append(
+        BaselineFigure(
+          label: baseline.label, implementation: implementation,
+          nsPerParameter: column(index) * perParameter,
+          ratio: BenchTiming.median(rounds.map { $0[compared] / $0[index] })))
+    }
+    return row
   }
 
   /// Steps per timed run: enough that a run lasts milliseconds at small sizes.

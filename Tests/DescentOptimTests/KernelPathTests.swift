@@ -34,13 +34,17 @@ import Testing
 
   @Test func laneHelpersMatchTheirScalarDefinitions() {
     let values: [Double] = [-2, -0.5, 0, 0.5, 3]
-    let vector = SIMD4<Double>(-2, -0.5, 0, 3)
     #expect(values.map(\.torchSign) == [-1, -1, 0, 1, 1])
     #expect(values.map(\.absoluteValue) == [2, 0.5, 0, 0.5, 3])
-    #expect(vector.torchSign == SIMD4(-1, -1, 0, 1))
-    #expect(vector.absoluteValue == SIMD4(2, 0.5, 0, 3))
-    #expect(SIMD4<Double>.maximum(vector, SIMD4(repeating: 0)) == SIMD4(0, 0, 0, 3))
-    #expect(vector.clamped(SIMD4(repeating: -1), SIMD4(repeating: 1)) == SIMD4(-1, -0.5, 0, 1))
+    let lanes: [Double] = [-2, -0.5, 0, 3, 1, -1, 0.25, 7]
+    let vector = lanes.withUnsafeBufferPointer { VectorLane<Double>.load(from: $0.baseAddress!) }
+    let scalars = { (lane: VectorLane<Double>) in (0..<VectorLane<Double>.width).map { lane[$0] } }
+    #expect(scalars(vector.torchSign) == [-1, -1, 0, 1, 1, -1, 1, 1])
+    #expect(scalars(vector.absoluteValue) == [2, 0.5, 0, 3, 1, 1, 0.25, 7])
+    #expect(scalars(.maximum(vector, .init(repeating: 0))) == [0, 0, 0, 3, 1, 0, 0.25, 7])
+    #expect(
+      scalars(vector.clamped(.init(repeating: -1), .init(repeating: 1)))
+        == [-1, -0.5, 0, 1, 1, -1, 0.25, 1])
     #expect(Double(2).lerp(to: 4, weight: 0.25) == 2.5)
     #expect(Double(2).lerp(to: 4, weight: 0.75) == 3.5)
   }

@@ -1,52 +1,28 @@
+import CLanes
 import DescentTensor
 
 #if arch(x86_64)
   import _Builtin_intrinsics.intel
 #endif
 
-/// The SIMD conversions of encoded state, for float32 parameters on the vectorized path: eight
-/// bfloat16s to and from a float lane, and a block's absmax and 8-bit codes four floats at a time.
+/// The SIMD conversions of encoded state, for float32 parameters on the vectorized path: a lane
+/// of bfloat16s to and from a float lane, and a block's absmax and 8-bit codes four floats at a time.
 /// Each gives exactly the bits of the scalar conversions in ``StateCodec``.
 enum EncodedLanes {
-  /// Eight bfloat16s at `halves` as floats (each the float whose high half it is).
+  /// Sixteen bfloat16s at `halves` as a float lane (each the float whose high half it is).
   @inline(__always)
-  static func widen(_ halves: UnsafePointer<UInt16>) -> SIMD8<Float> {
-    let raw = UnsafeRawPointer(halves).loadUnaligned(as: SIMD8<UInt16>.self)
-    #if arch(x86_64)
-      // Interleaving zeros below each half makes it the high half of a 32-bit lane.
-      let packed = unsafeBitCast(raw, to: __m128i.self)
-      let zero = _mm_setzero_si128()
-      return SIMD8(
-        lowHalf: _mm_castsi128_ps(_mm_unpacklo_epi16(zero, packed)),
-        highHalf: _mm_castsi128_ps(_mm_unpackhi_epi16(zero, packed)))
-    #else
-      return unsafeBitCast(SIMD8<UInt32>(truncatingIfNeeded: raw) &<< 16, to: SIMD8<Float>.self)
-    #endif
+  static func widen(_ halves: UnsafePointer<UInt16>) -> VectorLane<Float> {
+    VectorLane(
+      floats: descent_bfloat16_widen(
+        UnsafeRawPointer(halves).loadUnaligned(as: descent_u16x16.self)))
   }
 
-  /// `values` rounded to the nearest bfloat16s (ties to even; NaN stays a quiet NaN), stored at
-  /// `halves`.
+  /// A float lane rounded to the nearest bfloat16s (ties to even; NaN stays a quiet NaN), stored
+  /// at `halves`.
   @inline(__always)
-  static func narrow(_ values: SIMD8<Float>, to halves: UnsafeMutablePointer<UInt16>) {
-    #if arch(x86_64)
-      // Arithmetic shifts keep each result in Int16's range, so packing does not saturate and
-      // keeps the low 16 bits: those of the scalar rounding.
-      func round(_ value: SIMD4<Float>) -> __m128i {
-        let bits = _mm_castps_si128(value)
-        let lowest = _mm_and_si128(_mm_srli_epi32(bits, 16), _mm_set1_epi32(1))
-        let rounded = _mm_srai_epi32(
-          _mm_add_epi32(_mm_add_epi32(bits, _mm_set1_epi32(0x7FFF)), lowest), 16)
-        let quiet = _mm_or_si128(_mm_srai_epi32(bits, 16), _mm_set1_epi32(0x40))
-        let isNaN = _mm_cmpgt_epi32(
-          _mm_and_si128(bits, _mm_set1_epi32(0x7FFF_FFFF)), _mm_set1_epi32(0x7F80_0000))
-        return _mm_or_si128(_mm_and_si128(isNaN, quiet), _mm_andnot_si128(isNaN, rounded))
-      }
-      let packed = _mm_packs_epi32(round(values.lowHalf), round(values.highHalf))
-      UnsafeMutableRawPointer(halves).storeBytes(
-        of: unsafeBitCast(packed, to: SIMD8<UInt16>.self), as: SIMD8<UInt16>.self)
-    #else
-      for lane in 0..<8 { halves[lane] = bfloat16Bits(values[lane]) }
-    #endif
+  static func narrow(_ values: VectorLane<Float>, to halves: UnsafeMutablePointer<UInt16>) {
+    UnsafeMutableRawPointer(halves).storeBytes(
+      of: descent_bfloat16_narrow(values.floats), as: descent_u16x16.self)
   }
 
   /// The largest magnitude of `count` floats at `values` (NaNs ignored), as the scalar loop
@@ -111,10 +87,7 @@ extension EncodedStateKernel {
   static func runBFloat16Lanes<R: ElementwiseAlgorithm>(
     _ task: KernelTask<R>, codec: StateCodec, range: Range<Int>
   ) -> Int {
-    typealias V = R.Scalar.Vector
-    guard R.Scalar.self == Float.self, V.self == SIMD8<Float>.self else {
-      return range.lowerBound
-    }
+    guard R.Scalar.self == Float.self else { return range.lowerBound }
     let halves = codec.packed.assumingMemoryBound(to: UInt16.self)
     var local = task.rule
     return withUnsafePointer(to: &local) { rule in
@@ -137,25 +110,24 @@ extension EncodedStateKernel {
     typealias V = R.Scalar.Vector
     let (count, zero) = (task.count, V(repeating: 0))
     let (first, second, third) = (halves, halves + count, halves + 2 * count)
+    @inline(__always) func load(_ halves: UnsafeMutablePointer<UInt16>) -> V {
+      unsafeBitCast(EncodedLanes.widen(halves), to: V.self)
+    }
+    @inline(__always) func store(_ lane: V, _ halves: UnsafeMutablePointer<UInt16>) {
+      EncodedLanes.narrow(unsafeBitCast(lane, to: VectorLane<Float>.self), to: halves)
+    }
     var i = range.lowerBound
-    while i + 8 <= range.upperBound {
+    while i + V.width <= range.upperBound {
       var slots = LaneSlots(
         param: V.load(from: task.param + i), grad: V.load(from: task.grad + i),
-        buffer0: used > 0 ? unsafeBitCast(EncodedLanes.widen(first + i), to: V.self) : zero,
-        buffer1: used > 1 ? unsafeBitCast(EncodedLanes.widen(second + i), to: V.self) : zero,
-        buffer2: used > 2 ? unsafeBitCast(EncodedLanes.widen(third + i), to: V.self) : zero)
+        buffer0: used > 0 ? load(first + i) : zero, buffer1: used > 1 ? load(second + i) : zero,
+        buffer2: used > 2 ? load(third + i) : zero)
       rule.update(&slots)
       slots.param.store(to: task.param + i)
-      if used > 0 {
-        EncodedLanes.narrow(unsafeBitCast(slots.buffer0, to: SIMD8<Float>.self), to: first + i)
-      }
-      if used > 1 {
-        EncodedLanes.narrow(unsafeBitCast(slots.buffer1, to: SIMD8<Float>.self), to: second + i)
-      }
-      if used > 2 {
-        EncodedLanes.narrow(unsafeBitCast(slots.buffer2, to: SIMD8<Float>.self), to: third + i)
-      }
-      i += 8
+      if used > 0 { store(slots.buffer0, first + i) }
+      if used > 1 { store(slots.buffer1, second + i) }
+      if used > 2 { store(slots.buffer2, third + i) }
+      i += V.width
     }
     return i
   }

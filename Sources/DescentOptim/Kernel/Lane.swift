@@ -1,9 +1,5 @@
 import DescentTensor
 
-#if arch(x86_64)
-  import _Builtin_intrinsics.intel
-#endif
-
 /// One lane of arithmetic for an update rule: a single scalar (the reference path) or a SIMD
 /// vector of scalars (the fast path). A rule written once over `Lane` serves both.
 ///
@@ -87,13 +83,13 @@ extension Lane {
 }
 
 extension Float: LaneScalar {
-  /// Eight floats: one AVX register.
-  public typealias Vector = SIMD8<Float>
+  /// Sixteen floats: one AVX-512 register.
+  public typealias Vector = VectorLane<Float>
 }
 
 extension Double: LaneScalar {
-  /// Four doubles: one AVX register.
-  public typealias Vector = SIMD4<Double>
+  /// Eight doubles: one AVX-512 register.
+  public typealias Vector = VectorLane<Double>
 }
 
 extension LaneScalar {
@@ -117,90 +113,5 @@ extension LaneScalar {
   public static func select(_ lhs: Self, greaterThan rhs: Self, then: Self, otherwise: Self) -> Self
   {
     lhs > rhs ? then : otherwise
-  }
-}
-
-extension SIMD8: Lane where Scalar: LaneScalar {
-  /// Element-wise square root in SIMD instructions (the standard library's takes the lanes one
-  /// at a time, through C's `sqrtf` and its `errno` check).
-  @inlinable @inline(__always)
-  public func squareRoot() -> Self {
-    #if arch(x86_64)
-      if Scalar.self == Float.self {
-        let value = unsafeBitCast(self, to: SIMD8<Float>.self)
-        let root = SIMD8<Float>(
-          lowHalf: _mm_sqrt_ps(value.lowHalf), highHalf: _mm_sqrt_ps(value.highHalf))
-        return unsafeBitCast(root, to: Self.self)
-      }
-    #endif
-    return SIMD8(lowHalf: lowHalf.squareRoot(), highHalf: highHalf.squareRoot())
-  }
-}
-
-extension SIMD4: Lane where Scalar: LaneScalar {
-  /// Element-wise square root in SIMD instructions (the standard library's takes the lanes one
-  /// at a time, through C's `sqrt` and its `errno` check).
-  @inlinable @inline(__always)
-  public func squareRoot() -> Self {
-    #if arch(x86_64)
-      if Scalar.self == Double.self {
-        let value = unsafeBitCast(self, to: SIMD4<Double>.self)
-        let root = SIMD4<Double>(
-          lowHalf: _mm_sqrt_pd(value.lowHalf), highHalf: _mm_sqrt_pd(value.highHalf))
-        return unsafeBitCast(root, to: Self.self)
-      }
-      if Scalar.self == Float.self {
-        return unsafeBitCast(_mm_sqrt_ps(unsafeBitCast(self, to: SIMD4<Float>.self)), to: Self.self)
-      }
-    #endif
-    var root = self
-    for index in indices { root[index] = self[index].squareRoot() }
-    return root
-  }
-}
-
-extension SIMD where Self: Lane, Scalar: LaneScalar {
-  /// The number of scalars in the vector.
-  @inlinable public static var width: Int { scalarCount }
-
-  /// Loads a vector from possibly unaligned memory.
-  @inlinable @inline(__always)
-  public static func load(from pointer: UnsafePointer<Scalar>) -> Self {
-    UnsafeRawPointer(pointer).loadUnaligned(as: Self.self)
-  }
-
-  /// Stores the vector to possibly unaligned memory.
-  @inlinable @inline(__always)
-  public func store(to pointer: UnsafeMutablePointer<Scalar>) {
-    UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self)
-  }
-
-  /// Per element, `lhs > rhs ? then : otherwise`.
-  @inlinable @inline(__always)
-  public static func select(_ lhs: Self, greaterThan rhs: Self, then: Self, otherwise: Self) -> Self
-  {
-    #if arch(x86_64)
-      // The standard library's masks go lane by lane; a compare and a bitwise blend per half.
-      if Scalar.self == Float.self && scalarCount % 4 == 0 {
-        var result = otherwise
-        for half in stride(from: 0, to: scalarCount, by: 4) {
-          func quarter(_ value: Self) -> SIMD4<Float> {
-            SIMD4(
-              unsafeBitCast(value[half], to: Float.self),
-              unsafeBitCast(value[half + 1], to: Float.self),
-              unsafeBitCast(value[half + 2], to: Float.self),
-              unsafeBitCast(value[half + 3], to: Float.self))
-          }
-          let mask = _mm_cmpgt_ps(quarter(lhs), quarter(rhs))
-          let blend = _mm_or_ps(
-            _mm_and_ps(mask, quarter(then)), _mm_andnot_ps(mask, quarter(otherwise)))
-          for offset in 0..<4 {
-            result[half + offset] = unsafeBitCast(blend[offset], to: Scalar.self)
-          }
-        }
-        return result
-      }
-    #endif
-    return otherwise.replacing(with: then, where: lhs .> rhs)
   }
 }

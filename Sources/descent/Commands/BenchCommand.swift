@@ -18,6 +18,10 @@ struct BenchCommand: ParsableCommand {
       Then the digits MLP's training throughput (64-100-10, batch 32). With --engine, only the \
       engine: Adam steps of user-written MLPs (64-100-10 batch 32, 784-1024-1024-10 batch 256) \
       and element-wise ops on 16M floats, to set beside scripts/compare-torch.sh. \
+      With --c-baseline and --torch-baseline, each step is also timed, in the same runs, by a plain \
+      C loop of the same update and by PyTorch, and the table gives Descent's time over theirs (the \
+      median of the per-run ratios; for several tensors, Descent's arena); scripts/bench-steps.sh \
+      builds and passes both. \
       Build with -c release; each figure is the median of --runs timed runs after --warmups.
         descent bench --quick
         descent bench --optimizers adam,sgd --sizes 50M,200x4096 --threads 2
@@ -48,6 +52,20 @@ struct BenchCommand: ParsableCommand {
 
   @Option(parsing: .unconditional, help: "Untimed warm-up runs before each figure.")
   var warmups: Int?
+
+  @Option(
+    help: """
+      A program that times the steps as a plain C loop: scripts/reference/steps.c, compiled \
+      (gcc -O3 -march=native -fno-math-errno -fopenmp); it runs with OMP_NUM_THREADS=--threads.
+      """)
+  var cBaseline: String?
+
+  @Option(
+    help: """
+      A command (words split at spaces) that times the steps in PyTorch: e.g. \
+      "python3 scripts/reference/torch-steps.py" with torch installed.
+      """)
+  var torchBaseline: String?
 
   @Flag(help: "Skip the optimizer step table.")
   var skipSteps = false
@@ -114,10 +132,13 @@ struct BenchCommand: ParsableCommand {
     if !skipSteps {
       let layouts =
         try sizes.map(Self.layouts) ?? (quick ? BenchLayout.quick : BenchLayout.standard)
+      let baselines = try startBaselines(threads: pool.threadCount)
       var rows: [StepBenchRow] = []
       for name in try optimizerNames() {
         for layout in layouts {
-          rows.append(try OptimizerBench.measure(name, layout: layout, timing: timing, pool: pool))
+          rows.append(
+            try OptimizerBench.measure(
+              name, layout: layout, timing: timing, pool: pool, baselines: baselines))
         }
       }
       print(BenchReport.stepTable(rows))
@@ -147,6 +168,22 @@ struct BenchCommand: ParsableCommand {
     }
     print("\nCNN on digits (Adam), transformer on the max-of-digits task (AdamW):")
     print(BenchReport.workloadTable(workloads))
+  }
+
+  /// The outside baselines asked for, started, each running on `threads` threads.
+  private func startBaselines(threads: Int) throws -> [StepBaseline] {
+    let environment = ["OMP_NUM_THREADS": String(threads)]
+    var baselines: [StepBaseline] = []
+    if let cBaseline {
+      baselines.append(
+        try StepBaseline(label: "C", command: [cBaseline], environment: environment))
+    }
+    if let torchBaseline {
+      let words = torchBaseline.split(separator: " ").map(String.init)
+      baselines.append(
+        try StepBaseline(label: "PyTorch", command: words, environment: environment))
+    }
+    return baselines
   }
 
   /// The optimizers asked for, by PyTorch name; every element-wise one by default.
