@@ -1,3 +1,4 @@
+import CLanes
 import Foundation
 
 /// bitsandbytes' blockwise 8-bit quantization (0.50's CPU path): each block of 256 values is
@@ -61,7 +62,7 @@ final class QuantizationTable: @unchecked Sendable {
   /// The map at a fixed address.
   let codes: UnsafeMutablePointer<Float>
   /// For each of 65,536 evenly spaced points of [-1, 1], the index of the map entry nearest to
-  /// it (bitsandbytes' `build_quantize_lut`).
+  /// it (bitsandbytes' `build_quantize_lut`), then 3 zero bytes (a gather reads 4 bytes a point).
   let lookup: UnsafeMutablePointer<UInt8>
 
   /// The tables of `codebook`.
@@ -69,7 +70,8 @@ final class QuantizationTable: @unchecked Sendable {
     self.codebook = codebook
     codes = .allocate(capacity: codebook.count)
     codes.initialize(from: codebook, count: codebook.count)
-    lookup = .allocate(capacity: 65536)
+    lookup = .allocate(capacity: 65536 + 3)
+    (lookup + 65536).initialize(repeating: 0, count: 3)
     var index = 0
     for point in 0..<65536 {
       let value = -1 + (2 * Float(point)) / 65535
@@ -81,14 +83,9 @@ final class QuantizationTable: @unchecked Sendable {
   }
 
   /// The code of `value` (already divided by its block's absmax): bitsandbytes'
-  /// `lut[(clamp(value, -1, 1) + 1) * 0.5 * 65535 + 0.5]`.
+  /// `lut[(clamp(value, -1, 1) + 1) * 0.5 * 65535 + 0.5]` (NaN, a diverged state, takes point 0).
   @inline(__always)
-  func code(of value: Float) -> UInt8 {
-    let clamped = value < -1 ? -1 : value > 1 ? 1 : value
-    let point = (clamped + 1) * 0.5 * 65535 + 0.5
-    // NaN (a diverged state) takes the first point rather than trapping.
-    return lookup[point >= 0 ? Int(point) : 0]
-  }
+  func code(of value: Float) -> UInt8 { descent_blockwise_code(value, lookup) }
 }
 
 /// The encoded buffers of one parameter's state, for encoding and decoding runs of elements
@@ -164,6 +161,11 @@ final class QuantizationTable: @unchecked Sendable {
       index * BlockwiseQuantization.blockCount(count)
         + start / BlockwiseQuantization.blockSize]
     let map = table(index).codes
+    if Scalar.self == Float.self {
+      let floats = UnsafeMutableRawPointer(output).assumingMemoryBound(to: Float.self)
+      descent_blockwise_decode(codes, length, map, scale, floats)
+      return
+    }
     for i in 0..<length {
       output[i] = Scalar(map[Int(codes[i])] * scale)
     }
@@ -183,15 +185,16 @@ final class QuantizationTable: @unchecked Sendable {
       return
     }
     let codes = packed.assumingMemoryBound(to: UInt8.self) + index * count + start
-    // Float values take the SIMD conversions (the same bits).
+    // Float values take the vector loops (the same bits).
     let floats =
       Scalar.self == Float.self ? UnsafeRawPointer(values).assumingMemoryBound(to: Float.self) : nil
     var largest: Float = 0
     if let floats {
-      largest = EncodedLanes.absmax(floats, count: length)
+      largest = descent_absmax(floats, length)
     } else {
       for i in 0..<length {
-        largest = Swift.max(largest, Swift.abs(Float(values[i])))
+        let magnitude = Swift.abs(Float(values[i]))
+        largest = magnitude > largest ? magnitude : largest
       }
     }
     absmax![
@@ -204,7 +207,7 @@ final class QuantizationTable: @unchecked Sendable {
     let inverse = 1 / largest
     let table = table(index)
     if let floats {
-      EncodedLanes.codes(floats, count: length, inverse: inverse, table: table, into: codes)
+      descent_blockwise_codes(floats, length, inverse, table.lookup, codes)
       return
     }
     for i in 0..<length {

@@ -1,13 +1,9 @@
 import CLanes
 import DescentTensor
 
-#if arch(x86_64)
-  import _Builtin_intrinsics.intel
-#endif
-
-/// The SIMD conversions of encoded state, for float32 parameters on the vectorized path: a lane
-/// of bfloat16s to and from a float lane, and a block's absmax and 8-bit codes four floats at a time.
-/// Each gives exactly the bits of the scalar conversions in ``StateCodec``.
+/// The SIMD conversions of bfloat16 state, for float32 parameters on the vectorized path: a lane
+/// of bfloat16s to and from a float lane, with exactly the bits of the scalar conversions in
+/// ``StateCodec``.
 enum EncodedLanes {
   /// Sixteen bfloat16s at `halves` as a float lane (each the float whose high half it is).
   @inline(__always)
@@ -23,60 +19,6 @@ enum EncodedLanes {
   static func narrow(_ values: VectorLane<Float>, to halves: UnsafeMutablePointer<UInt16>) {
     UnsafeMutableRawPointer(halves).storeBytes(
       of: descent_bfloat16_narrow(values.floats), as: descent_u16x16.self)
-  }
-
-  /// The largest magnitude of `count` floats at `values` (NaNs ignored), as the scalar loop
-  /// `largest = max(largest, |v|)` finds it.
-  @inline(__always)
-  static func absmax(_ values: UnsafePointer<Float>, count: Int) -> Float {
-    var largest: Float = 0
-    var i = 0
-    #if arch(x86_64)
-      var lanes = _mm_setzero_ps()
-      let magnitude = unsafeBitCast(SIMD4<UInt32>(repeating: 0x7FFF_FFFF), to: SIMD4<Float>.self)
-      while i + 4 <= count {
-        let value = UnsafeRawPointer(values + i).loadUnaligned(as: SIMD4<Float>.self)
-        // maxps returns its second operand when either is NaN: a NaN value is ignored.
-        lanes = _mm_max_ps(_mm_and_ps(value, magnitude), lanes)
-        i += 4
-      }
-      for lane in 0..<4 { largest = Swift.max(largest, lanes[lane]) }
-    #endif
-    while i < count {
-      largest = Swift.max(largest, Swift.abs(values[i]))
-      i += 1
-    }
-    return largest
-  }
-
-  /// The codes of `count` floats at `values` divided by their block's absmax (`inverse` is its
-  /// reciprocal), through `table`, stored at `codes`.
-  @inline(__always)
-  static func codes(
-    _ values: UnsafePointer<Float>, count: Int, inverse: Float, table: QuantizationTable,
-    into codes: UnsafeMutablePointer<UInt8>
-  ) {
-    var i = 0
-    #if arch(x86_64)
-      let lookup = table.lookup
-      let scale = _mm_set1_ps(inverse)
-      let (low, high) = (_mm_set1_ps(-1), _mm_set1_ps(1))
-      let (half, points, rounding) = (_mm_set1_ps(0.5), _mm_set1_ps(65535), _mm_set1_ps(0.5))
-      while i + 4 <= count {
-        let value = UnsafeRawPointer(values + i).loadUnaligned(as: SIMD4<Float>.self)
-        // A NaN clamps to -1 here and takes point 0, as the scalar path's NaN does.
-        let clamped = _mm_min_ps(_mm_max_ps(_mm_mul_ps(value, scale), low), high)
-        let point = _mm_add_ps(
-          _mm_mul_ps(_mm_mul_ps(_mm_add_ps(clamped, high), half), points), rounding)
-        let index = unsafeBitCast(_mm_cvttps_epi32(point), to: SIMD4<Int32>.self)
-        for lane in 0..<4 { codes[i + lane] = lookup[Int(index[lane])] }
-        i += 4
-      }
-    #endif
-    while i < count {
-      codes[i] = table.code(of: values[i] * inverse)
-      i += 1
-    }
   }
 }
 
