@@ -6,7 +6,9 @@ import Foundation
 /// weight-averaging state and a ``TrainingProgress`` (epoch, step, random generator).
 ///
 /// Tensors are stored little-endian in the model's dtype (`model.<name>`,
-/// `optimizer.<index>.<buffer>`, `averaging.<name>`); everything else is JSON in the
+/// `optimizer.<index>.<buffer>`, `averaging.<name>`), but optimizer buffers kept in another
+/// type (see ``OptimizerStateDict/ParameterRecord/bufferDTypes``): 8-bit codes as `U8`, bfloat16
+/// moments as `BF16`, bitsandbytes' maps and scales as `F32`; everything else is JSON in the
 /// `__metadata__` map. Saving is atomic (``save(to:progress:)``); loading validates the whole
 /// file against the live objects before changing any of them (``load(from:)``).
 ///
