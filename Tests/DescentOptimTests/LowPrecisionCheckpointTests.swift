@@ -14,13 +14,13 @@ import Testing
   static var blocks: Int { BlockwiseQuantization.blockCount(largeCount) }
 
   /// A run: parameters, the catalog's optimizer `name` over them and a checkpoint of both.
-  struct Run {
-    let parameters: [Parameter<Float>]
-    let optimizer: any TrainingOptimizer<Float>
-    let checkpoint: TrainingCheckpoint<Float>
+  struct Run<Scalar: LaneScalar> {
+    let parameters: [Parameter<Scalar>]
+    let optimizer: any TrainingOptimizer<Scalar>
+    let checkpoint: TrainingCheckpoint<Scalar>
 
     init(_ name: String) throws {
-      parameters = makeParameters(LowPrecisionCheckpointTests.shapes, as: Float.self)
+      parameters = makeParameters(LowPrecisionCheckpointTests.shapes, as: Scalar.self)
       optimizer = try OptimizerCatalog.make(name, parameters: parameters)
       checkpoint = try TrainingCheckpoint(
         namedParameters: parameters.enumerated().map { ("p\($0)", $1) }, optimizer: optimizer)
@@ -28,11 +28,11 @@ import Testing
   }
 
   /// A folder removed at the end of the test, and a checkpoint of `name` after 3 steps in it.
-  struct SavedRun {
+  struct SavedRun<Scalar: LaneScalar> {
     let name: String
     let folder: URL
     let file: URL
-    let run: Run
+    let run: Run<Scalar>
 
     init(_ name: String) throws {
       self.name = name
@@ -48,9 +48,9 @@ import Testing
     }
 
     /// Writes `archive` over the file (with fresh checksums) and loads it into a fresh run.
-    func load(_ archive: SafetensorsArchive) throws -> Run {
+    func load(_ archive: SafetensorsArchive) throws -> Run<Scalar> {
       try Data(archive.encoded()).write(to: file)
-      let loaded = try Run(name)
+      let loaded = try Run<Scalar>(name)
       try loaded.checkpoint.load(from: file)
       return loaded
     }
@@ -60,15 +60,36 @@ import Testing
 
   @Test(arguments: ["Adam8bit", "AdamW8bit", "SGD8bit", "Lion8bit", "AdamBF16"])
   func checkpointResumesBitForBit(_ name: String) throws {
-    let saved = try SavedRun(name)
+    try resumesBitForBit(name, as: Float.self)
+  }
+
+  /// In float64 too: the codes are `U8`, the maps and scales `F32`, the rest `F64`.
+  @Test func float64CheckpointResumesBitForBit() throws {
+    try resumesBitForBit("Adam8bit", as: Double.self)
+    let saved = try SavedRun<Double>("Lion8bit")
     defer { saved.remove() }
-    let loaded = try Run(name)
+    let types = try saved.archive.entries.map { "\($0.name) \($0.values.dtype)" }
+    #expect(
+      types.sorted() == [
+        "model.p0 F64", "model.p1 F64", "optimizer.0.absmax1 F32", "optimizer.0.qmap1 F32",
+        "optimizer.0.state1 U8", "optimizer.1.state1 F64",
+      ])
+  }
+
+  /// A run of `name` saved after 3 steps and loaded into a fresh one: both take 2 more steps
+  /// to the same bits.
+  func resumesBitForBit<Scalar: LaneScalar>(_ name: String, as _: Scalar.Type) throws {
+    let saved = try SavedRun<Scalar>(name)
+    defer { saved.remove() }
+    let loaded = try Run<Scalar>(name)
     try loaded.checkpoint.load(from: saved.file)
     #expect(loaded.optimizer.stateDict() == saved.run.optimizer.stateDict())
     runSteps(saved.run.optimizer, saved.run.parameters, from: 3, count: 2)
     runSteps(loaded.optimizer, loaded.parameters, from: 3, count: 2)
     for (a, b) in zip(loaded.parameters, saved.run.parameters) {
-      #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern))
+      // Widened to Double, every value keeps its own bits (-0 too).
+      let bits = { (values: [Scalar]) in values.map { Double($0).bitPattern } }
+      #expect(bits(a.value.scalars) == bits(b.value.scalars), "\(name)")
     }
     #expect(loaded.optimizer.stateDict() == saved.run.optimizer.stateDict())
   }
@@ -77,7 +98,7 @@ import Testing
   /// `state2` uint8 of the parameter's shape, `qmap1` and `qmap2` float32 of 256, `absmax1` and
   /// `absmax2` float32 of ceil(n / 256); a smaller parameter keeps float32 `state1`, `state2`.
   @Test func eightBitStateIsStoredInBitsandbytesLayout() throws {
-    let saved = try SavedRun("Adam8bit")
+    let saved = try SavedRun<Float>("Adam8bit")
     defer { saved.remove() }
     let archive = try saved.archive
     let (n, blocks) = (Self.largeCount, Self.blocks)
@@ -106,7 +127,7 @@ import Testing
   }
 
   @Test func bfloat16MomentsAreStoredAsBF16() throws {
-    let saved = try SavedRun("AdamBF16")
+    let saved = try SavedRun<Float>("AdamBF16")
     defer { saved.remove() }
     let archive = try saved.archive
     for index in 0..<2 {
@@ -124,7 +145,7 @@ import Testing
   /// still load and resume bit for bit; one of their codes that is not a whole number in
   /// 0...255 is refused by name.
   @Test func checkpointsWithFloatCodesStillLoad() throws {
-    let saved = try SavedRun("Adam8bit")
+    let saved = try SavedRun<Float>("Adam8bit")
     defer { saved.remove() }
     var archive = try saved.archive
     archive.metadata[CheckpointManifest.key] = try Self.withoutBufferDTypes(
@@ -183,7 +204,7 @@ import Testing
   @Test(arguments: hostileChanges.indices)
   func hostileEightBitStateIsRefusedByTensorName(_ index: Int) throws {
     let (name, phrase, change) = Self.hostileChanges[index]
-    let saved = try SavedRun("Adam8bit")
+    let saved = try SavedRun<Float>("Adam8bit")
     defer { saved.remove() }
     var archive = try saved.archive
     let position = try #require(archive.entries.firstIndex { $0.name == name })
