@@ -2,9 +2,10 @@
 """Reads Descent training checkpoints with `safetensors.torch.load_file` and checks the dtypes of
 their low-precision optimizer state: 8-bit codes (`optimizer.N.state1`, `state2`) uint8 of the
 parameter's shape beside float32 `qmapN` (256) and `absmaxN` (one per block of 256), as
-bitsandbytes keeps them; bfloat16 moments (`exp_avg`, `exp_avg_sq`) bfloat16 (so pass checkpoints of 8-bit and
-bfloat16 optimizers only). Prints one line
-per optimizer tensor and exits 1 when a check fails. Not run in CI.
+bitsandbytes keeps them; bfloat16 moments (`exp_avg`, `exp_avg_sq`) bfloat16 (so pass checkpoints
+of 8-bit and bfloat16 optimizers only). When bitsandbytes is installed, its `dequantize_blockwise` must read the
+codes as Descent does: `qmap[code] * absmax[element // 256]`, bit for bit. Prints one line per
+optimizer tensor and exits 1 when a check fails. Not run in CI.
 
     descent train --optimizer adam8bit --epochs 1 --checkpoint /tmp/a8.safetensors
     descent train --optimizer adam-bf16 --epochs 1 --checkpoint /tmp/bf.safetensors
@@ -17,6 +18,15 @@ import sys
 import torch
 from safetensors import safe_open
 from safetensors.torch import load_file
+
+try:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import bitsandbytes.functional as bnb_functional
+except ImportError:
+    bnb_functional = None
 
 
 def check(path):
@@ -44,6 +54,12 @@ def check(path):
                 problems.append(f"{name}: {absmax.numel()} absmax for {tensor.numel()} codes")
             if qmap is None or qmap.dtype != torch.float32 or qmap.numel() != 256:
                 problems.append(f"{name}: no float32 qmap{suffix} of 256")
+            elif bnb_functional is not None and absmax is not None:
+                codes = tensor.flatten()
+                theirs = bnb_functional.dequantize_blockwise(codes, absmax=absmax, code=qmap, blocksize=256)
+                ours = qmap[codes.long()] * absmax.repeat_interleave(256)[: codes.numel()]
+                if not torch.equal(theirs, ours):
+                    problems.append(f"{name}: bitsandbytes dequantizes it otherwise")
         elif buffer.startswith("state") and tensor.dtype != torch.float32:
             problems.append(f"{name}: dtype {tensor.dtype}, not uint8 codes or float32 state")
         elif buffer in ("exp_avg", "exp_avg_sq") and tensor.dtype != torch.bfloat16:
