@@ -24,7 +24,8 @@ extension ShardedOptimizer {
       let range = layout.range(ofParameter: index)
       state[index] = .init(
         step: record.step, shape: shape, buffers: full.mapValues { Array($0[range]) },
-        bufferOrder: record.bufferOrder, scalars: record.scalars)
+        bufferOrder: record.bufferOrder, scalars: record.scalars,
+        bufferDTypes: record.bufferDTypes)
     }
     return OptimizerStateDict(state: state, paramGroups: [group])
   }

@@ -12,7 +12,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Localize
   /// The bytes of tensor `name` (or, for `__metadata__`, the other metadata entries) differ
   /// from the CRC-32 stored when the file was written: the file was damaged since.
   case checksumMismatch(path: String, name: String, stored: String, computed: String)
-  /// A tensor's element type is one this file may not hold (`BF16`, `F16`, ...); `supported`
+  /// A tensor's element type is one this file may not hold (`F16`, `I32`, ...); `supported`
   /// lists those it may.
   case unsupportedDType(path: String, name: String, dtype: String, supported: [String])
   /// The model's parameter names differ from the checkpoint's.

@@ -16,6 +16,9 @@ struct CheckpointManifest: Codable, Equatable {
     var shape: [Int]
     var bufferOrder: [String]
     var scalars: [String: Double]
+    /// The buffers not held in the model's dtype and the type each is stored in (`nil` when
+    /// there are none, and in files written before 8-bit codes were stored as `U8`).
+    var bufferDTypes: [String: OptimizerStateDict.BufferDType]?
   }
 
   /// The optimizer's class name, groups and per-parameter records.

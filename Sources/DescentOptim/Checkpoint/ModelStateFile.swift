@@ -16,7 +16,7 @@ import Foundation
 /// ```
 public enum ModelStateFile {
   /// The dtypes ``load(into:from:strict:)`` reads, by their safetensors names.
-  public static let readableDTypes = SafetensorsArchive.DType.allCases.map(\.rawValue)
+  public static let readableDTypes = SafetensorsArchive.DType.modelState.map(\.rawValue).sorted()
 
   // MARK: Saving
 
@@ -113,7 +113,7 @@ public enum ModelStateFile {
     let archive: SafetensorsArchive
     do {
       archive = try SafetensorsArchive(
-        bytes: bytes, path: path, dtypes: Set(SafetensorsArchive.DType.allCases),
+        bytes: bytes, path: path, dtypes: SafetensorsArchive.DType.modelState,
         verifyingChecksums: verifyingChecksums)
     } catch {
       throw ModelStateError(error, path: path)
@@ -169,6 +169,8 @@ public enum ModelStateFile {
       }
     case .i64(let integers):
       scalars = integers.map(Scalar.init)
+    case .bf16, .u8:  // not among the dtypes a model state file is read with
+      scalars = values.doubles.map { Scalar($0) }
     }
     return scalars
   }

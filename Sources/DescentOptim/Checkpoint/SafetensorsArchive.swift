@@ -1,7 +1,7 @@
 import Foundation
 
-/// The contents of a safetensors file: named little-endian `F32`, `F64` or `I64` tensors and a
-/// `__metadata__` map of strings.
+/// The contents of a safetensors file: named little-endian `F32`, `F64`, `I64`, `BF16` or `U8`
+/// tensors and a `__metadata__` map of strings.
 ///
 /// Layout: an 8-byte little-endian header length `N`, `N` bytes of JSON (padded with spaces)
 /// mapping each tensor name to `{"dtype", "shape", "data_offsets": [begin, end]}` (offsets into
@@ -12,17 +12,26 @@ struct SafetensorsArchive: Equatable {
     case f32 = "F32"
     case f64 = "F64"
     case i64 = "I64"
+    /// bfloat16 (a float32's upper 16 bits): bfloat16 optimizer moments.
+    case bf16 = "BF16"
+    /// Unsigned bytes: 8-bit optimizer state codes.
+    case u8 = "U8"
 
     /// The bytes of one element.
     var size: Int {
       switch self {
+      case .u8: return 1
+      case .bf16: return 2
       case .f32: return 4
       case .f64, .i64: return 8
       }
     }
 
-    /// The floating-point types, all a training checkpoint holds.
-    static let floatingPoint: Set<DType> = [.f32, .f64]
+    /// What a training checkpoint holds: model and averages in `F32` or `F64`, optimizer state
+    /// also in `BF16` (bfloat16 moments) and `U8` (8-bit codes).
+    static let checkpoint: Set<DType> = [.f32, .f64, .bf16, .u8]
+    /// What a model state file holds (`I64` for integer buffers such as batch norm's count).
+    static let modelState: Set<DType> = [.f32, .f64, .i64]
   }
 
   /// A tensor's element type and values.
@@ -30,6 +39,10 @@ struct SafetensorsArchive: Equatable {
     case f32([Float])
     case f64([Double])
     case i64([Int64])
+    /// bfloat16 values by their bit patterns.
+    case bf16([UInt16])
+    /// Unsigned bytes.
+    case u8([UInt8])
 
     /// The element type.
     var type: DType {
@@ -37,6 +50,8 @@ struct SafetensorsArchive: Equatable {
       case .f32: return .f32
       case .f64: return .f64
       case .i64: return .i64
+      case .bf16: return .bf16
+      case .u8: return .u8
       }
     }
 
@@ -48,6 +63,8 @@ struct SafetensorsArchive: Equatable {
       case .f32(let values): return values.count
       case .f64(let values): return values.count
       case .i64(let values): return values.count
+      case .bf16(let values): return values.count
+      case .u8(let values): return values.count
       }
     }
   }
@@ -110,6 +127,8 @@ struct SafetensorsArchive: Equatable {
       case .f32(let values): for value in values { append(value.bitPattern, to: &data) }
       case .f64(let values): for value in values { append(value.bitPattern, to: &data) }
       case .i64(let values): for value in values { append(value, to: &data) }
+      case .bf16(let values): for value in values { append(value, to: &data) }
+      case .u8(let values): data += values
       }
       checksums[entry.name] = TensorChecksums.hex(CRC32(data[begin...]).value)
       let info = TensorInfo(
@@ -135,9 +154,9 @@ struct SafetensorsArchive: Equatable {
 
   /// Parses and validates `bytes` (header bounds, JSON, dtypes, shapes, offsets that tile the
   /// data exactly, and the ``TensorChecksums`` when the file has them); `path` is named in
-  /// errors. Only tensors of the given `dtypes` are accepted (a training checkpoint holds
-  /// floating-point tensors only). `verifyingChecksums: false` skips the checksums (the fuzzer
-  /// uses it to reach what lies beyond them).
+  /// errors. Only tensors of the given `dtypes` are accepted (by default those of a training
+  /// checkpoint). `verifyingChecksums: false` skips the checksums (the fuzzer uses it to reach
+  /// what lies beyond them).
   ///
   /// - Throws: ``CheckpointError/truncated(path:reason:)``,
   ///   ``CheckpointError/corrupted(path:reason:)``,
@@ -145,7 +164,7 @@ struct SafetensorsArchive: Equatable {
   ///   ``CheckpointError/unsupportedDType(path:name:dtype:supported:)`` saying what is wrong and
   ///   where.
   init(
-    bytes: [UInt8], path: String, dtypes: Set<DType> = DType.floatingPoint,
+    bytes: [UInt8], path: String, dtypes: Set<DType> = DType.checkpoint,
     verifyingChecksums: Bool = true
   ) throws {
     func corrupted(_ reason: String) -> CheckpointError { .corrupted(path: path, reason: reason) }
@@ -332,6 +351,8 @@ extension SafetensorsArchive.DType {
     case .f32: return .f32(load(UInt32.self).map(Float.init(bitPattern:)))
     case .f64: return .f64(load(UInt64.self).map(Double.init(bitPattern:)))
     case .i64: return .i64(load(Int64.self))
+    case .bf16: return .bf16(load(UInt16.self))
+    case .u8: return .u8(Array(bytes))
     }
   }
 }

@@ -6,7 +6,9 @@ import Foundation
 /// weight-averaging state and a ``TrainingProgress`` (epoch, step, random generator).
 ///
 /// Tensors are stored little-endian in the model's dtype (`model.<name>`,
-/// `optimizer.<index>.<buffer>`, `averaging.<name>`); everything else is JSON in the
+/// `optimizer.<index>.<buffer>`, `averaging.<name>`), but optimizer buffers kept in another
+/// type (see ``OptimizerStateDict/ParameterRecord/bufferDTypes``): 8-bit codes as `U8`, bfloat16
+/// moments as `BF16`, bitsandbytes' maps and scales as `F32`; everything else is JSON in the
 /// `__metadata__` map. Saving is atomic (``save(to:progress:)``); loading validates the whole
 /// file against the live objects before changing any of them (``load(from:)``).
 ///
@@ -86,6 +88,24 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
     try AtomicFile.write(try encoded(progress: progress), to: url, beforeRename: beforeRename)
   }
 
+  /// An optimizer buffer's `values` as stored: in the type its record gives (8-bit codes as
+  /// `U8`, bfloat16 moments as `BF16`), else in the model's dtype (`F64` when they do not fit).
+  ///
+  /// - Throws: ``CheckpointError/stateMismatch(part:reason:)`` naming tensor `name` when a value
+  ///   is not representable in the type its record gives.
+  private static func stored(
+    _ values: [Double], as dtype: OptimizerStateDict.BufferDType?, name: String
+  ) throws -> SafetensorsArchive.Values {
+    guard let dtype else { return .init(values, preferring: Scalar.self) }
+    guard let stored = SafetensorsArchive.Values(values, as: dtype) else {
+      let bad = values.first { !dtype.represents($0) } ?? .nan
+      throw CheckpointError.stateMismatch(
+        part: "optimizer state",
+        reason: "tensor '\(name)' is kept in \(dtype.rawValue) but holds \(bad)")
+    }
+    return stored
+  }
+
   /// The checkpoint's bytes.
   func encoded(progress: TrainingProgress) throws -> [UInt8] {
     var archive = SafetensorsArchive()
@@ -103,16 +123,18 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
         records.append(
           .init(
             index: index, step: record.step, shape: record.shape, bufferOrder: record.bufferOrder,
-            scalars: record.scalars))
+            scalars: record.scalars,
+            bufferDTypes: record.bufferDTypes.isEmpty ? nil : record.bufferDTypes))
         for buffer in record.bufferOrder {
-          // Factored buffers (Adafactor's row and column variances) are not of the
-          // parameter's shape: they are stored flat.
+          // Factored buffers (Adafactor's row and column variances) and bitsandbytes' maps and
+          // scales are not of the parameter's shape: they are stored flat.
           let values = record.buffers[buffer] ?? []
           let shape = values.count == record.shape.reduce(1, *) ? record.shape : [values.count]
+          let name = "optimizer.\(index).\(buffer)"
           archive.entries.append(
             .init(
-              name: "optimizer.\(index).\(buffer)", shape: shape,
-              values: .init(values, preferring: Scalar.self)))
+              name: name, shape: shape,
+              values: try Self.stored(values, as: record.bufferDTypes[buffer], name: name)))
         }
       }
       manifest.optimizer = .init(
@@ -238,23 +260,58 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
     var state: [Int: OptimizerStateDict.ParameterRecord] = [:]
     for record in part.state {
       var buffers: [String: [Double]] = [:]
+      let dtypes = record.bufferDTypes ?? [:]
       for buffer in record.bufferOrder {
         let name = "optimizer.\(record.index).\(buffer)"
         guard let entry = archive[name] else {
           throw CheckpointError.corrupted(path: path, reason: "tensor '\(name)' is missing")
         }
+        // A buffer of no declared type is in the model's dtype or F64; files written before
+        // 8-bit codes were U8 hold them so too (restoring checks that they are codes).
+        let expected = dtypes[buffer].map { [$0.safetensors] } ?? [.f32, .f64]
+        guard expected.contains(entry.values.type) else {
+          throw CheckpointError.dtype(
+            name: name, checkpoint: entry.values.dtype,
+            expected: expected.map(\.rawValue).joined(separator: " or "))
+        }
         try checkFinite(entry.values.doubles, name, path: path)
         buffers[buffer] = entry.values.doubles
       }
+      try checkBlockwiseLayout(record, buffers, path: path)
       guard state[record.index] == nil else {
         throw CheckpointError.corrupted(
           path: path, reason: "optimizer state for parameter \(record.index) appears twice")
       }
       state[record.index] = .init(
         step: record.step, shape: record.shape, buffers: buffers, bufferOrder: record.bufferOrder,
-        scalars: record.scalars)
+        scalars: record.scalars, bufferDTypes: dtypes)
     }
     return OptimizerStateDict(state: state, paramGroups: part.paramGroups)
+  }
+
+  /// Checks that each 8-bit code buffer (`stateN` stored as `U8`) has an element per parameter
+  /// element and its scales (`absmaxN`) one per block of
+  /// ``BlockwiseQuantization/blockSize``.
+  ///
+  /// - Throws: ``CheckpointError/corrupted(path:reason:)`` naming the tensor whose count is off.
+  private func checkBlockwiseLayout(
+    _ record: CheckpointManifest.OptimizerRecord, _ buffers: [String: [Double]], path: String
+  ) throws {
+    let count = record.shape.reduce(1, *)
+    for (buffer, dtype) in (record.bufferDTypes ?? [:]).sorted(by: { $0.key < $1.key })
+    where dtype == .uint8 {
+      let scales = "absmax" + buffer.dropFirst("state".count)
+      for (name, expected) in [
+        (buffer, count), (scales, BlockwiseQuantization.blockCount(count)),
+      ] {
+        guard let values = buffers[name], values.count != expected else { continue }
+        throw CheckpointError.corrupted(
+          path: path,
+          reason:
+            "tensor 'optimizer.\(record.index).\(name)' has \(values.count) elements; a parameter "
+            + "of \(count) elements has \(expected)")
+      }
+    }
   }
 
   private func checkScheduler(_ manifest: CheckpointManifest) throws {

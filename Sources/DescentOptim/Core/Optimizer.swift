@@ -225,7 +225,11 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
           records[index] = OptimizerStateDict.ParameterRecord(
             step: state.step, shape: parameter.shape,
             buffers: Dictionary(uniqueKeysWithValues: buffers.map { ($0.name, $0.values) }),
-            bufferOrder: buffers.map(\.name), scalars: state.scalars)
+            bufferOrder: buffers.map(\.name), scalars: state.scalars,
+            bufferDTypes: Dictionary(
+              uniqueKeysWithValues: buffers.compactMap { buffer in
+                buffer.dtype.map { (buffer.name, $0) }
+              }))
         }
         indices.append(index)
         index += 1
@@ -298,6 +302,12 @@ public class Optimizer<Algorithm: OptimizerAlgorithm>: ScheduledOptimizer, Custo
       throw mismatch("parameter \(index): negative step \(record.step)")
     }
     var fresh = Algorithm.initialState(for: parameter, settings)
+    for (name, dtype) in record.bufferDTypes.sorted(by: { $0.key < $1.key })
+    where fresh.recordedDType(of: name) != dtype {
+      throw mismatch(
+        "parameter \(index): buffer '\(name)' is kept in \(dtype.rawValue), which is not how "
+          + "\(self.name) keeps it")
+    }
     for name in fresh.scalars.keys.sorted() where record.scalars[name] == nil {
       throw mismatch("parameter \(index): scalar '\(name)' is missing, and the optimizer needs it")
     }

@@ -98,11 +98,31 @@ extension ParameterState {
     return values
   }
 
-  /// The buffers as a state dict holds them: plain and bfloat16 buffers by name with their
-  /// values; 8-bit buffers as bitsandbytes' `stateN` (codes), `qmapN` and `absmaxN`.
-  func recordBuffers() -> [(name: String, values: [Double])] {
+  /// One buffer as a state dict holds it: its values and, when not the parameters' own, the
+  /// type they are kept in.
+  typealias RecordedBuffer = (
+    name: String, values: [Double], dtype: OptimizerStateDict.BufferDType?
+  )
+
+  /// The type a state dict gives this state's buffer `name`: `nil` (the parameters' own) for
+  /// plain state; bfloat16 moments; bitsandbytes' `stateN` codes `uint8`, its `qmapN` and
+  /// `absmaxN` `float32`.
+  func recordedDType(of name: String) -> OptimizerStateDict.BufferDType? {
+    switch encoding {
+    case .plain: return nil
+    case .bfloat16: return .bfloat16
+    case .blockwise8bit: return name.hasPrefix("state") ? .uint8 : .float32
+    }
+  }
+
+  /// The buffers as a state dict holds them (see ``recordedDType(of:)``): plain and bfloat16
+  /// buffers by name with their values; 8-bit buffers in bitsandbytes' order: `stateN` (codes),
+  /// `qmapN`, ..., then `absmaxN`.
+  func recordBuffers() -> [RecordedBuffer] {
     guard case .blockwise8bit(let signed) = encoding else {
-      return bufferNames.map { name in (name, buffer(name)!.map { Double($0) }) }
+      return bufferNames.map { name in
+        (name, buffer(name)!.map { Double($0) }, recordedDType(of: name))
+      }
     }
     let blocks = BlockwiseQuantization.blockCount(count)
     var codes: [(String, [Double])] = []
@@ -115,7 +135,7 @@ extension ParameterState {
       scales.append(
         ("absmax\(suffix)", absmax[index * blocks..<(index + 1) * blocks].map { Double($0) }))
     }
-    return codes + scales
+    return (codes + scales).map { ($0, $1, recordedDType(of: $0)) }
   }
 
   /// Restores the encoded buffers of this (fresh) state from a state dict record's buffers,

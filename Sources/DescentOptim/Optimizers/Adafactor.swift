@@ -4,7 +4,7 @@ import Foundation
 /// Adafactor's hyperparameters, with PyTorch's defaults. Generic over the parameters' scalar
 /// type because PyTorch's `eps[0] = None` means that type's machine epsilon: the value stores
 /// that epsilon, so it prints and saves as a number.
-public struct AdafactorHyperparameters<Scalar: LaneScalar>: Hyperparameters {
+public struct AdafactorHyperparameters<Scalar: LaneScalar>: DeclaredHyperparameters {
   /// Caps the relative step size `min(lr, 1 / sqrt(step))` and scales weight decay
   /// (default 0.01).
   public var lr = 0.01
@@ -25,42 +25,34 @@ public struct AdafactorHyperparameters<Scalar: LaneScalar>: Hyperparameters {
   /// PyTorch's defaults.
   public init() {}
 
+  /// `"Adafactor"`.
+  public static var optimizerName: String { "Adafactor" }
+
+  /// lr, eps and weight decay `>= 0`, beta2 decay `<= 0`, `d >= 1`.
+  public static var fields: [HyperparameterField<Self>] {
+    [
+      .number("lr", \.lr, .nonNegative),
+      .number("beta2Decay", \.beta2Decay, NumberRule("<= 0") { $0 <= 0 }),
+      .pair("eps", \.eps, each: .nonNegative), .number("d", \.d, NumberRule(">= 1") { $0 >= 1 }),
+      .number("weightDecay", \.weightDecay, .nonNegative), .flag("foreach", \.foreach),
+      .flag("maximize", \.maximize),
+    ]
+  }
+
   /// Validated hyperparameters; `eps.0 == nil` is `Scalar`'s machine epsilon, as in PyTorch.
   ///
   /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
-  ///   negative lr, eps or weight decay, a positive beta2 decay, or `d` below 1.
+  ///   negative lr, eps or weight decay, a positive beta2 decay, `d` below 1, or a value that is
+  ///   not finite.
   public init(
     lr: Double = 0.01, beta2Decay: Double = -0.8, eps: (Double?, Double) = (nil, 1e-3),
     d: Double = 1, weightDecay: Double = 0, foreach: Bool = false, maximize: Bool = false
   ) throws {
-    let check = HyperparameterCheck("Adafactor")
-    let eps1 = eps.0 ?? Double(Scalar.ulpOfOne)
-    try check.nonNegative(lr, "lr")
-    try check.require(beta2Decay <= 0, "beta2Decay", beta2Decay, "<= 0")
-    try check.nonNegative(eps1, "eps[0]")
-    try check.nonNegative(eps.1, "eps[1]")
-    try check.require(d >= 1, "d", d, ">= 1")
-    try check.nonNegative(weightDecay, "weightDecay")
-    (self.lr, self.beta2Decay, self.eps, self.d) = (lr, beta2Decay, (eps1, eps.1), d)
-    (self.weightDecay, self.foreach, self.maximize) = (weightDecay, foreach, maximize)
-  }
-
-  /// Reads and validates every entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let read = try HyperparameterReader(entries, for: Self.self, optimizer: "Adafactor")
-    try self.init(
-      lr: read.number("lr"), beta2Decay: read.number("beta2Decay"), eps: read.pair("eps"),
-      d: read.number("d"), weightDecay: read.number("weightDecay"), foreach: read.flag("foreach"),
-      maximize: read.flag("maximize"))
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
-    [
-      "lr": .number(lr), "beta2Decay": .number(beta2Decay), "eps": .pair(eps.0, eps.1),
-      "d": .number(d), "weightDecay": .number(weightDecay), "foreach": .flag(foreach),
-      "maximize": .flag(maximize),
-    ]
+    self = try Self.given([
+      "lr": .number(lr), "beta2Decay": .number(beta2Decay),
+      "eps": .pair(eps.0 ?? Double(Scalar.ulpOfOne), eps.1), "d": .number(d),
+      "weightDecay": .number(weightDecay), "foreach": .flag(foreach), "maximize": .flag(maximize),
+    ])
   }
 
   /// Equal when every hyperparameter is.

@@ -27,7 +27,7 @@ public enum LBFGSLineSearch: String, Codable, Sendable, Equatable, CustomStringC
 /// the names are PyTorch's in camelCase, and `lineSearchFn` is a flag, since a
 /// ``HyperparameterValue`` holds no text: `true` for `"strong_wolfe"` (the only line search),
 /// `false` for `None`.
-public struct LBFGSHyperparameters: Hyperparameters {
+public struct LBFGSHyperparameters: DeclaredHyperparameters {
   /// The step length of each iteration, or the line search's first trial (default 1).
   public var lr = 1.0
   /// The most iterations per call of `step` (default 20).
@@ -46,6 +46,28 @@ public struct LBFGSHyperparameters: Hyperparameters {
   /// PyTorch's defaults.
   public init() {}
 
+  /// `"LBFGS"`.
+  public static var optimizerName: String { "LBFGS" }
+
+  /// The counts whole numbers from 1 to 2^53 (beyond, a `Double` entry is not exact).
+  private static let counts = 1...(1 << 53)
+
+  /// lr and tolerances `>= 0`; iteration, evaluation and history counts whole numbers `>= 1`;
+  /// `lineSearchFn` a flag.
+  public static var fields: [HyperparameterField<Self>] {
+    [
+      .number("lr", \.lr, .nonNegative), .whole("maxIter", \.maxIter, in: counts),
+      .whole("maxEval", \.maxEval, in: counts),
+      .number("toleranceGrad", \.toleranceGrad, .nonNegative),
+      .number("toleranceChange", \.toleranceChange, .nonNegative),
+      .whole("historySize", \.historySize, in: counts),
+      HyperparameterField(
+        "lineSearchFn",
+        read: { $0.lineSearchFn = try $1.flag("lineSearchFn") ? .strongWolfe : nil },
+        value: { .flag($0.lineSearchFn != nil) }),
+    ]
+  }
+
   /// Validated hyperparameters; `maxEval` defaults to `maxIter * 5 / 4` as in PyTorch.
   ///
   /// - Throws: ``OptimizerError/invalidHyperparameter(optimizer:name:value:requirement:)`` for a
@@ -54,37 +76,11 @@ public struct LBFGSHyperparameters: Hyperparameters {
     lr: Double = 1, maxIter: Int = 20, maxEval: Int? = nil, toleranceGrad: Double = 1e-7,
     toleranceChange: Double = 1e-9, historySize: Int = 100, lineSearchFn: LBFGSLineSearch? = nil
   ) throws {
-    let resolvedMaxEval = maxEval ?? maxIter * 5 / 4
-    let check = HyperparameterCheck("LBFGS")
-    try check.nonNegative(lr, "lr")
-    try check.require(maxIter >= 1, "maxIter", maxIter, ">= 1")
-    try check.require(resolvedMaxEval >= 1, "maxEval", resolvedMaxEval, ">= 1")
-    try check.nonNegative(toleranceGrad, "toleranceGrad")
-    try check.nonNegative(toleranceChange, "toleranceChange")
-    try check.require(historySize >= 1, "historySize", historySize, ">= 1")
-    (self.lr, self.maxIter, self.maxEval) = (lr, maxIter, resolvedMaxEval)
-    (self.toleranceGrad, self.toleranceChange) = (toleranceGrad, toleranceChange)
-    (self.historySize, self.lineSearchFn) = (historySize, lineSearchFn)
-  }
-
-  /// Builds and validates the hyperparameters from every entry (`lineSearchFn` a flag; the
-  /// counts whole numbers).
-  ///
-  /// - Throws: ``OptimizerError`` for a missing, unknown, mistyped or invalid entry.
-  public init(entries: [String: HyperparameterValue]) throws {
-    let reader = try HyperparameterReader(entries, for: Self.self, optimizer: "LBFGS")
-    func count(_ name: String) throws -> Int {
-      let value = try reader.number(name)
-      // Whole numbers of magnitude below 2^53 convert to Int exactly.
-      try HyperparameterCheck("LBFGS").require(
-        value.rounded() == value && abs(value) < 0x1p53, name, value, "a whole number")
-      return Int(value)
-    }
-    try self.init(
-      lr: reader.number("lr"), maxIter: count("maxIter"), maxEval: count("maxEval"),
-      toleranceGrad: reader.number("toleranceGrad"),
-      toleranceChange: reader.number("toleranceChange"), historySize: count("historySize"),
-      lineSearchFn: reader.flag("lineSearchFn") ? .strongWolfe : nil)
+    self = try Self.given([
+      "lr": .number(lr), "maxIter": .of(maxIter), "maxEval": .of(maxEval ?? maxIter * 5 / 4),
+      "toleranceGrad": .number(toleranceGrad), "toleranceChange": .number(toleranceChange),
+      "historySize": .of(historySize), "lineSearchFn": .flag(lineSearchFn != nil),
+    ])
   }
 
   /// PyTorch's defaults with `options` (any subset of ``entries``) applied; as in PyTorch,
@@ -97,14 +93,5 @@ public struct LBFGSHyperparameters: Hyperparameters {
       entries["maxEval"] = .number((maxIter * 5 / 4).rounded(.down))
     }
     try self.init(entries: entries)
-  }
-
-  /// Every hyperparameter by name.
-  public var entries: [String: HyperparameterValue] {
-    [
-      "lr": .number(lr), "maxIter": .number(Double(maxIter)), "maxEval": .number(Double(maxEval)),
-      "toleranceGrad": .number(toleranceGrad), "toleranceChange": .number(toleranceChange),
-      "historySize": .number(Double(historySize)), "lineSearchFn": .flag(lineSearchFn != nil),
-    ]
   }
 }
