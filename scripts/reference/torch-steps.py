@@ -6,7 +6,8 @@ one untimed step when the request differs from the last), then the implementatio
 `foreach` or the package), or `unsupported NAME`. Parameters start at 1 and gradients at 0.01, as in
 `descent bench`; the options are PyTorch's defaults (SGD: lr 0.01, momentum 0.9). SGD, Adagrad,
 Adam and AdamW take PyTorch's fused CPU kernels; the others its default (foreach) implementation;
-Lion and the schedule-free optimizers come from lion-pytorch and schedulefree when installed.
+Lion and the schedule-free optimizers come from lion-pytorch and schedulefree, the 8-bit ones from
+bitsandbytes, when installed.
 
     python3 scripts/reference/torch-steps.py --threads 2
 """
@@ -29,6 +30,11 @@ def make(name, params):
     if name in {"RMSprop", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"}:
         return getattr(torch.optim, name)(params), "foreach"
     try:
+        if name in {"Adam8bit", "AdamW8bit", "SGD8bit", "Lion8bit"}:
+            import bitsandbytes as bnb
+
+            options = {"lr": 0.01, "momentum": 0.9} if name == "SGD8bit" else {}
+            return getattr(bnb.optim, name)(params, **options), "bitsandbytes"
         if name == "Lion":
             from lion_pytorch import Lion
 
