@@ -194,14 +194,24 @@ final class PoolCore: @unchecked Sendable {
         lock.unlock()
       }
       if stopping.load(ordering: .sequentiallyConsistent) { return }
-      // The job's fields and its generation, as the caller published them together.
-      let current = lock.withLock { (generation.load(ordering: .relaxed), helpers, job, taskCount) }
-      seen = current.0
-      guard index < current.1, let job = current.2 else { continue }
-      drain(job, count: current.3)
-      if active.wrappingSubtract(1, ordering: .releasing).newValue == 0 {
+      let (taken, helped) = help(index: index)
+      seen = taken
+      if helped && active.wrappingSubtract(1, ordering: .releasing).newValue == 0 {
         lock.withLock { lock.broadcast() }
       }
     }
+  }
+
+  /// Takes the current job, as the caller published it (its generation and fields together,
+  /// under the lock), and drains it when worker `index` is among its helpers: the generation
+  /// taken, and whether it helped. The job is released before returning, so the caller's
+  /// closure does not outlive its run.
+  private func help(index: Int) -> (generation: Int, helped: Bool) {
+    let (taken, current, count) = lock.withLock {
+      (self.generation.load(ordering: .relaxed), index < helpers ? self.job : nil, taskCount)
+    }
+    guard let current else { return (taken, false) }
+    drain(current, count: count)
+    return (taken, true)
   }
 }
