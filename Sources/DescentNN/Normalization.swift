@@ -38,6 +38,9 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
   public let numBatchesTracked: Buffer<Scalar>?
   /// `true` in training mode (the default), `false` after `eval()`.
   public var isTraining = true
+  /// Whether the running statistics are a cumulative average for now, whatever ``momentum`` says
+  /// (``updateBatchNorm(_:batches:)`` sets it while it runs).
+  var averagesCumulatively = false
 
   /// A layer with PyTorch's initial state; the checks name `layer`.
   init(
@@ -151,7 +154,7 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
     guard let runningMean, let runningVar, let numBatchesTracked else { return }
     let batches = numBatchesTracked.value.item + 1
     numBatchesTracked.value = Tensor(batches)
-    let factor = momentum.map { Scalar($0) } ?? 1 / batches
+    let factor = (averagesCumulatively ? nil : momentum).map { Scalar($0) } ?? 1 / batches
     let correction = Scalar(count) / Scalar(count - 1)
     mean.withUnsafeBufferPointer { batchMean in
       runningMean.value.withUnsafeMutableBufferPointer { running in
@@ -167,6 +170,14 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
         }
       }
     }
+  }
+
+  /// Sets the running statistics back to their initial values (mean 0, variance 1, no batches
+  /// tracked), as PyTorch's `reset_running_stats()`.
+  public func resetRunningStats() {
+    runningMean?.value = Tensor(zeros: [numFeatures])
+    runningVar?.value = Tensor(ones: [numFeatures])
+    numBatchesTracked?.value = Tensor(zeros: [])
   }
 
   /// `weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked` (those present).
@@ -323,5 +334,32 @@ enum PythonLiteral {
   static func tuple(_ values: [Int]) -> String {
     values.count == 1
       ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
+  }
+}
+
+/// Recomputes the running statistics of every BatchNorm layer of `model` from `batches`, as
+/// PyTorch's `torch.optim.swa_utils.update_bn(loader, model)`: the statistics gathered while
+/// training do not fit averaged weights (SWA). Each layer's statistics are reset, then become
+/// the plain average of the batches' statistics (whatever its momentum): the model runs forward
+/// in training mode without recording a graph, and every submodule returns to the mode it was
+/// in. A model without running statistics is left alone, its batches not run.
+public func updateBatchNorm<Scalar: TensorScalar>(
+  _ model: some Module<Scalar>, batches: some Sequence<Tensor<Scalar>>
+) {
+  let modules = model.namedModules().map(\.module)
+  let layers = modules.compactMap { $0 as? BatchNorm<Scalar> }.filter(\.trackRunningStats)
+  guard !layers.isEmpty else { return }
+  let modes = modules.compactMap { $0 as? any ModeDependent }.map { ($0, $0.isTraining) }
+  for layer in layers {
+    layer.resetRunningStats()
+    layer.averagesCumulatively = true
+  }
+  defer {
+    for layer in layers { layer.averagesCumulatively = false }
+    for (module, mode) in modes { module.isTraining = mode }
+  }
+  model.train()
+  withNoGrad {
+    for batch in batches { _ = model(batch) }
   }
 }

@@ -191,6 +191,8 @@ struct ReadmeRecipeTests {
     #expect(emaLoss == crossEntropy(logits: emaNet(x), labels: labels).item)
     swa.copyAveragedWeights()
     #expect(quickStart.weights == swa.averages.map(\.scalars))
+    updateBatchNorm(net, batches: [x])
+    #expect(quickStart.weights == swa.averages.map(\.scalars) && net.isTraining)
   }
 
   /// The snippet run as a program that is killed after four epochs and started again equals
