@@ -2,9 +2,11 @@ import Foundation
 import Testing
 
 /// Keeps the README's Swift snippets and their tests together: every ```swift block of README.md
-/// must have a twin, a test source file under `Tests/` that holds the block's code lines in the
-/// same order (other lines may come between them: set-up before, checks after). Lines are
-/// compared trimmed, without end-of-line comments; blank and comment-only lines do not count.
+/// must have a twin, a test under `Tests/` that holds the block's code lines in the same order
+/// (other lines may come between them: set-up before, checks after). A test is one `@Test` of a
+/// file, up to the next, after the file's lines before its first `@Test` (imports, types,
+/// helpers). Lines are compared trimmed, without end-of-line comments; blank and comment-only
+/// lines do not count.
 ///
 /// A block that cannot be a test (manifest code) is preceded by the line
 /// `<!-- snippet-check: skip (REASON) -->`, with the reason said.
@@ -75,30 +77,43 @@ struct ReadmeSyncTests {
     return matched
   }
 
-  /// Every Swift file under `Tests/`, as code lines, by path relative to the repository.
-  static func testSources() throws -> [(path: String, lines: [String])] {
-    let tests = root.appendingPathComponent("Tests")
-    let enumerator = try #require(FileManager.default.enumerator(atPath: tests.path))
+  /// The tests of a file of code lines named `path`: for each `@Test`, the file's lines before
+  /// its first `@Test` and the test's lines up to the next one, named by the path and the
+  /// `@Test` line; a file without tests is one whole.
+  static func tests(in lines: [String], path: String) -> [(name: String, lines: [String])] {
+    let starts = lines.indices.filter { lines[$0].hasPrefix("@Test") }
+    guard let first = starts.first else { return [(path, lines)] }
+    return starts.indices.map { index in
+      let end = index + 1 < starts.count ? starts[index + 1] : lines.count
+      return (
+        "\(path), `\(lines[starts[index]])`", Array(lines[..<first] + lines[starts[index]..<end])
+      )
+    }
+  }
+
+  /// The tests of every Swift file under `Tests/` (``tests(in:path:)``), as code lines.
+  static func testSources() throws -> [(name: String, lines: [String])] {
+    let folder = root.appendingPathComponent("Tests")
+    let enumerator = try #require(FileManager.default.enumerator(atPath: folder.path))
     return try enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }.sorted()
-      .map { path in
-        let text = try String(
-          contentsOf: tests.appendingPathComponent(path), encoding: .utf8)
-        return ("Tests/\(path)", text.split(separator: "\n").compactMap(codeLine))
+      .flatMap { path in
+        let text = try String(contentsOf: folder.appendingPathComponent(path), encoding: .utf8)
+        return tests(in: text.split(separator: "\n").compactMap(codeLine), path: "Tests/\(path)")
       }
   }
 
-  /// Why `snippet` has no twin among `sources` (nil when it has one): the README line and text
-  /// of the snippet's first code line, and the test file that comes closest with the first line it lacks.
-  static func missingTwin(_ snippet: Snippet, among sources: [(path: String, lines: [String])])
+  /// Why `snippet` has no twin among `tests` (nil when it has one): the README line and text
+  /// of the snippet's first code line, the test that comes closest and the first line it lacks.
+  static func missingTwin(_ snippet: Snippet, among tests: [(name: String, lines: [String])])
     -> String?
   {
     let code = snippet.code.map(\.text)
-    let matches = sources.map { (path: $0.path, count: matchedPrefix(code, in: $0.lines)) }
-    let best = matches.max { $0.count < $1.count } ?? (path: "no file", count: 0)
+    let matches = tests.map { (name: $0.name, count: matchedPrefix(code, in: $0.lines)) }
+    let best = matches.max { $0.count < $1.count } ?? (name: "none", count: 0)
     guard best.count < code.count else { return nil }
     let (first, lacking) = (snippet.code[0], snippet.code[best.count])
     return "README.md line \(first.line) (`\(first.text)`): no test under Tests/ holds "
-      + "this snippet's code in order; closest is \(best.path), which lacks README line "
+      + "this snippet's code in order; closest is \(best.name), which lacks README line "
       + "\(lacking.line) `\(lacking.text)` (code line \(best.count + 1) of \(code.count))"
   }
 
@@ -149,6 +164,16 @@ struct ReadmeSyncTests {
     let changed = twin.map { $0 == "let b = a + 1" ? "let b = a + 2" : $0 }
     let reordered = ["let b = a + 1", "let a = 1", #"print("https://example.com")"#]
     #expect(Self.missingTwin(snippets[0], among: []) != nil, "no test files, no twin")
+    // Lines before the first test belong to every test of the file; two tests are not one.
+    let preamble = ["import Testing", "let a = 1", "@Test func f() {", "#expect(a == 1)"]
+    let tests = Self.tests(
+      in: preamble + [#"print("https://example.com")"#, "let b = a + 1", "}"], path: "Twin.swift")
+    #expect(tests.map(\.name) == ["Twin.swift, `@Test func f() {`"])
+    #expect(Self.missingTwin(snippets[0], among: tests) == nil)
+    let two = Self.tests(
+      in: ["@Test func f() {"] + twin.prefix(4) + ["}", "@Test func g() {", "let b = a + 1", "}"],
+      path: "Twin.swift")
+    #expect(two.count == 2 && Self.missingTwin(snippets[0], among: two) != nil)
     for lines in [changed, reordered, Array(twin.prefix(3))] {
       let problem = try #require(Self.missingTwin(snippets[0], among: [("Twin.swift", lines)]))
       #expect(problem.hasPrefix("README.md line 3 (`let a = 1`): no test"))
