@@ -15,8 +15,9 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
   public let numFeatures: Int
   /// The value added to the variance before its square root.
   public let eps: Double
-  /// The weight of the newest batch in the running statistics, or `nil` for a cumulative average.
-  public let momentum: Double?
+  /// The weight of the newest batch in the running statistics, or `nil` for a cumulative average
+  /// (``updateBatchNorm(_:batches:)`` sets `nil` while it runs).
+  public internal(set) var momentum: Double?
   /// Whether the layer has a learnable per-channel `weight` (and `bias`).
   public let affine: Bool
   /// Whether the layer was built with a bias (it has one only when also ``affine``).
@@ -38,9 +39,6 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
   public let numBatchesTracked: Buffer<Scalar>?
   /// `true` in training mode (the default), `false` after `eval()`.
   public var isTraining = true
-  /// Whether the running statistics are a cumulative average for now, whatever ``momentum`` says
-  /// (``updateBatchNorm(_:batches:)`` sets it while it runs).
-  var averagesCumulatively = false
 
   /// A layer with PyTorch's initial state; the checks name `layer`.
   init(
@@ -154,7 +152,7 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
     guard let runningMean, let runningVar, let numBatchesTracked else { return }
     let batches = numBatchesTracked.value.item + 1
     numBatchesTracked.value = Tensor(batches)
-    let factor = (averagesCumulatively ? nil : momentum).map { Scalar($0) } ?? 1 / batches
+    let factor = momentum.map { Scalar($0) } ?? 1 / batches
     let correction = Scalar(count) / Scalar(count - 1)
     mean.withUnsafeBufferPointer { batchMean in
       runningMean.value.withUnsafeMutableBufferPointer { running in
@@ -350,12 +348,13 @@ public func updateBatchNorm<Scalar: TensorScalar>(
   let layers = modules.compactMap { $0 as? BatchNorm<Scalar> }.filter(\.trackRunningStats)
   guard !layers.isEmpty else { return }
   let modes = modules.compactMap { $0 as? any ModeDependent }.map { ($0, $0.isTraining) }
+  let momenta = layers.map(\.momentum)
   for layer in layers {
     layer.resetRunningStats()
-    layer.averagesCumulatively = true
+    layer.momentum = nil
   }
   defer {
-    for layer in layers { layer.averagesCumulatively = false }
+    for (layer, momentum) in zip(layers, momenta) { layer.momentum = momentum }
     for (module, mode) in modes { module.isTraining = mode }
   }
   model.train()
