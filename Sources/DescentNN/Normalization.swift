@@ -15,8 +15,9 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
   public let numFeatures: Int
   /// The value added to the variance before its square root.
   public let eps: Double
-  /// The weight of the newest batch in the running statistics, or `nil` for a cumulative average.
-  public let momentum: Double?
+  /// The weight of the newest batch in the running statistics, or `nil` for a cumulative average
+  /// (``updateBatchNorm(_:batches:)`` sets `nil` while it runs).
+  public internal(set) var momentum: Double?
   /// Whether the layer has a learnable per-channel `weight` (and `bias`).
   public let affine: Bool
   /// Whether the layer was built with a bias (it has one only when also ``affine``).
@@ -167,6 +168,14 @@ public class BatchNorm<Scalar: TensorScalar>: Module, ModeDependent {
         }
       }
     }
+  }
+
+  /// Sets the running statistics back to their initial values (mean 0, variance 1, no batches
+  /// tracked), as PyTorch's `reset_running_stats()`.
+  public func resetRunningStats() {
+    runningMean?.value = Tensor(zeros: [numFeatures])
+    runningVar?.value = Tensor(ones: [numFeatures])
+    numBatchesTracked?.value = Tensor(zeros: [])
   }
 
   /// `weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked` (those present).
@@ -323,5 +332,33 @@ enum PythonLiteral {
   static func tuple(_ values: [Int]) -> String {
     values.count == 1
       ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
+  }
+}
+
+/// Recomputes the running statistics of every BatchNorm layer of `model` from `batches`, as
+/// PyTorch's `torch.optim.swa_utils.update_bn(loader, model)`: the statistics gathered while
+/// training do not fit averaged weights (SWA). Each layer's statistics are reset, then become
+/// the plain average of the batches' statistics (whatever its momentum): the model runs forward
+/// in training mode without recording a graph, and every submodule returns to the mode it was
+/// in. A model without running statistics is left alone, its batches not run.
+public func updateBatchNorm<Scalar: TensorScalar>(
+  _ model: some Module<Scalar>, batches: some Sequence<Tensor<Scalar>>
+) {
+  let modules = model.namedModules().map(\.module)
+  let layers = modules.compactMap { $0 as? BatchNorm<Scalar> }.filter(\.trackRunningStats)
+  guard !layers.isEmpty else { return }
+  let modes = modules.compactMap { $0 as? any ModeDependent }.map { ($0, $0.isTraining) }
+  let momenta = layers.map(\.momentum)
+  for layer in layers {
+    layer.resetRunningStats()
+    layer.momentum = nil
+  }
+  defer {
+    for (layer, momentum) in zip(layers, momenta) { layer.momentum = momentum }
+    for (module, mode) in modes { module.isTraining = mode }
+  }
+  model.train()
+  withNoGrad {
+    for batch in batches { _ = model(batch) }
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why ``Module/loadStateDict(_:strict:)`` refused a state dict (nothing is loaded then).
+/// Why a module's `loadStateDict(_:strict:)` refused a state dict (nothing is loaded then).
 public enum StateDictError: Error, Equatable, CustomStringConvertible {
   /// Entries the module has and the state dict lacks, and entries it has that the module lacks.
   case keysDiffer(missing: [String], unexpected: [String])
@@ -87,5 +87,22 @@ extension Module {
       case .module: continue
       }
     }
+  }
+
+  /// Loads the entries of a ``stateDict()``, as PyTorch's
+  /// `model.load_state_dict(other.state_dict())`: the same as loading them as a dictionary.
+  ///
+  /// - Throws: ``StateDictError/invalidValue(key:reason:)`` when two entries share a name, or
+  ///   what the dictionary form throws; nothing is loaded then.
+  public func loadStateDict(
+    _ entries: [(name: String, tensor: Tensor<Scalar>)], strict: Bool = true
+  ) throws(StateDictError) {
+    var dictionary: [String: Tensor<Scalar>] = [:]
+    for (name, tensor) in entries {
+      guard dictionary.updateValue(tensor, forKey: name) == nil else {
+        throw .invalidValue(key: name, reason: "the state dict holds it twice")
+      }
+    }
+    try loadStateDict(dictionary, strict: strict)
   }
 }

@@ -117,4 +117,25 @@ struct ModuleTests {
     #expect(abs(crossEntropy(logits: logits, labels: [0, 3, 1]).item - Double.log(4)) < 1e-12)
     #expect(mseLoss(Tensor<Double>([1, 2]), Tensor<Double>([3, 2])).item == 2)
   }
+
+  /// `loadStateDict` takes another module's `stateDict()` as it is (PyTorch's
+  /// `load_state_dict(other.state_dict())`); a name given twice loads nothing.
+  @Test func stateDictListLoadsAndRefusesDuplicates() throws {
+    var generator = SeededGenerator(seed: 3)
+    let source = Linear<Float>(3, 2, generator: &generator)
+    let target = Linear<Float>(3, 2, generator: &generator)
+    let original = target.weight.value
+    let state = source.stateDict()
+    #expect(
+      throws: StateDictError.invalidValue(key: "weight", reason: "the state dict holds it twice")
+    ) {
+      try target.loadStateDict(state + [state[0]])
+    }
+    #expect(target.weight.value == original)
+    #expect(throws: StateDictError.keysDiffer(missing: ["bias"], unexpected: [])) {
+      try target.loadStateDict(Array(state.prefix(1)))
+    }
+    try target.loadStateDict(state)
+    #expect(target.weight.value == source.weight.value && target.bias!.value == source.bias!.value)
+  }
 }

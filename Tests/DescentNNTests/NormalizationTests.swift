@@ -286,4 +286,48 @@ struct NormalizationTests {
     let noBias = LayerNorm<Double>(normalizedShape: 4, bias: false)
     #expect(noBias.stateDict().map(\.name) == ["weight"])
   }
+
+  /// `updateBatchNorm` makes the running statistics the plain average of the batches' (mean,
+  /// unbiased variance), computed here from the layer's inputs; afterwards the momentum rules
+  /// again and every module is back in its mode.
+  @Test func updateBatchNormAveragesTheBatches() {
+    var generator = SeededGenerator(seed: 4)
+    let linear = Linear<Double>(3, 4, generator: &generator)
+    let norm = BatchNorm1d<Double>(numFeatures: 4)
+    let dropout = Dropout<Double>(p: 0.5)
+    let model = Sequential<Double>(linear, norm, dropout)
+    let batches = [5, 7, 4].map { Tensor<Double>(normal: [$0, 3], generator: &generator) }
+    for batch in batches { _ = model(batch) }  // statistics of the weights before
+    model.eval()
+    dropout.train()
+    updateBatchNorm(model, batches: batches)
+
+    /// The per-channel mean and unbiased variance of the layer's input for `batch`.
+    func statistics(_ batch: Tensor<Double>) -> (mean: [Double], variance: [Double]) {
+      let rows = Double(batch.shape[0])
+      let h = withNoGrad { linear(batch) }.scalars
+      var (sum, squares) = ([Double](repeating: 0, count: 4), [Double](repeating: 0, count: 4))
+      for (index, value) in h.enumerated() { sum[index % 4] += value }
+      let mean = sum.map { $0 / rows }
+      for (index, value) in h.enumerated() {
+        squares[index % 4] += (value - mean[index % 4]) * (value - mean[index % 4])
+      }
+      return (mean, squares.map { $0 / (rows - 1) })
+    }
+    let all = batches.map(statistics)
+    let mean = (0..<4).map { c in all.reduce(0) { $0 + $1.mean[c] } / 3 }
+    let variance = (0..<4).map { c in all.reduce(0) { $0 + $1.variance[c] } / 3 }
+    func close(_ a: [Double], _ b: [Double]) -> Bool {
+      zip(a, b).allSatisfy { abs($0 - $1) < 1e-12 }
+    }
+    #expect(close(norm.runningMean!.value.scalars, mean))
+    #expect(close(norm.runningVar!.value.scalars, variance))
+    #expect(norm.numBatchesTracked!.value.item == 3)
+    #expect(!norm.isTraining && dropout.isTraining)
+
+    norm.train()
+    _ = withNoGrad { norm(linear(batches[0])) }
+    let moved = zip(mean, all[0].mean).map { 0.9 * $0 + 0.1 * $1 }
+    #expect(close(norm.runningMean!.value.scalars, moved), "momentum 0.1 again")
+  }
 }

@@ -56,6 +56,57 @@ import Testing
     #expect(resumedOptimizer.stateDict() == straightOptimizer.stateDict())
   }
 
+  /// BatchNorm's running statistics are saved beside the weights: a model resumed from the
+  /// file evaluates as the one that wrote it, and goes on training the same. A file without
+  /// buffers (as older Descent wrote) loads the weights and leaves the statistics alone.
+  @Test func batchNormStatisticsResume() throws {
+    let folder = try checkpointFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("batchnorm.safetensors")
+    func model(seed: UInt64) -> Sequential<Double> {
+      var generator = SeededGenerator(seed: seed)
+      return Sequential(Linear(3, 4, generator: &generator), BatchNorm1d(numFeatures: 4))
+    }
+    var data = SeededGenerator(seed: 9)
+    let batches = (0..<6).map { _ in Tensor<Double>(normal: [8, 3], generator: &data) }
+    func train(
+      _ model: Sequential<Double>, _ optimizer: SGD<Double>, on batches: ArraySlice<Tensor<Double>>
+    ) {
+      for batch in batches {
+        optimizer.zeroGrad()
+        model(batch).square().mean().backward()
+        optimizer.step()
+      }
+    }
+    let straight = model(seed: 1)
+    let straightSGD = try SGD(straight.parameters(), lr: 0.1)
+    train(straight, straightSGD, on: batches[...])
+
+    let first = model(seed: 1)
+    let firstSGD = try SGD(first.parameters(), lr: 0.1)
+    train(first, firstSGD, on: batches[..<3])
+    try TrainingCheckpoint(model: first, optimizer: firstSGD).save(to: file)
+    let resumed = model(seed: 2)
+    let resumedSGD = try SGD(resumed.parameters(), lr: 0.1)
+    try TrainingCheckpoint(model: resumed, optimizer: resumedSGD).load(from: file)
+    #expect(resumed.stateDict().map(\.tensor) == first.stateDict().map(\.tensor))
+    #expect(
+      resumed.namedBuffers().map(\.name) == [
+        "1.running_mean", "1.running_var", "1.num_batches_tracked",
+      ])
+    #expect(resumed.namedBuffers()[2].buffer.value.scalars == [3])
+    train(resumed, resumedSGD, on: batches[3...])
+    #expect(resumed.stateDict().map(\.tensor) == straight.stateDict().map(\.tensor))
+    #expect(resumed.eval()(batches[0]).scalars == straight.eval()(batches[0]).scalars)
+
+    try TrainingCheckpoint(namedParameters: first.namedParameters()).save(to: file)
+    let fresh = model(seed: 3)
+    try TrainingCheckpoint(model: fresh).load(from: file)
+    #expect(fresh.parameters().map(\.value) == first.parameters().map(\.value))
+    #expect(
+      fresh.namedBuffers().map(\.buffer.value) == model(seed: 3).namedBuffers().map(\.buffer.value))
+  }
+
   /// The file is plain safetensors: read its header without Descent's reader.
   @Test func fileIsSafetensors() throws {
     let folder = try checkpointFolder()

@@ -107,12 +107,25 @@ private struct AveragedMomentum: ElementwiseAlgorithm {
     for parameter in parameters { parameter.grad = Tensor<Float>(ones: parameter.shape) }
     let norm = try clipGradNorm(parameters, maxNorm: 1.0)
     #expect(norm > 1)
+    try clipGradValue(parameters, clipValue: 0.1)
+    #expect(parameters.allSatisfy { $0.grad!.scalars.allSatisfy { abs($0) <= 0.1 } })
     optimizer.step()
     let scheduler = try StepLR(optimizer, stepSize: 30)
     #expect(scheduler.lastLR == [0.02, 0.01, 0.01])
     let state = optimizer.stateDict()
     try optimizer.loadStateDict(state)
     #expect(withNoGrad { x.detached.matmul(x.detached.transposed()) }.shape == [4, 4])
+
+    let model = Sequential<Float>(Linear(3, 3), BatchNorm1d(numFeatures: 3))
+    let swa = AveragedModel(model)
+    let swaScheduler = try SWALR(optimizer, swaLR: 0.05)
+    swa.updateParameters()
+    swaScheduler.step()
+    updateBatchNorm(model, batches: [x.detached])
+    #expect(model.namedBuffers()[2].buffer.value.item == 1, "one batch tracked")
+    let other = Sequential<Float>(Linear(3, 3), BatchNorm1d(numFeatures: 3))
+    try model.loadStateDict(other.stateDict())
+    #expect(model.stateDict().map(\.tensor) == other.stateDict().map(\.tensor))
   }
 
   /// `import Descent` alone reaches every re-exported module: DescentData and DescentTraining too.

@@ -99,32 +99,6 @@ import Testing
       ])
   }
 
-  /// The README's training-loop snippet, line for line.
-  @Test func readmeSnippetRuns() throws {
-    let digits: Dataset<Float> = try Digits.load()
-    let (train, test) = digits.split(testFraction: 0.2, seed: 0)
-    let model = DigitsMLP.make(
-      inputs: 64, hiddenLayers: [256, 128], classes: 10, seed: 0, as: Float.self)
-    let trainer = Trainer(
-      model: model, optimizer: try AdamW(model.parameters(), lr: 1e-3),
-      loader: try BatchLoader(train, batchSize: 64, seed: 0))
-    var plan = TrainingPlan(epochs: 5)
-    plan.scheduler = .init(name: "CosineAnnealingLR", options: ["T_max": .number(5)])
-    plan.averaging = .exponential(decay: 0.99)
-    plan.clipNorm = 1
-    plan.checkpoint = Self.file("readme")  // the README writes /tmp/run.safetensors
-    defer { try? FileManager.default.removeItem(at: plan.checkpoint!) }
-    let loop = try TrainingLoop(trainer: trainer, plan: plan)
-    var accuracies: [Double] = []
-    try loop.run(test: test) { report in
-      print(report.epoch, report.train.loss, report.test.accuracy)
-      accuracies.append(report.test.accuracy)
-    }
-    #expect(accuracies.count == 5)
-    #expect(accuracies.last! > 0.9)
-    #expect(FileManager.default.fileExists(atPath: plan.checkpoint!.path))
-  }
-
   /// A checkpoint holding a schedule and an average is not resumed by a run that would drop them.
   @Test func resumingWithoutTheCheckpointsScheduleOrAverageIsRefused() throws {
     let checkpoint = Self.file("companions")

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The non-tensor part of a checkpoint, stored as JSON in the safetensors `__metadata__` under
-/// ``key``. Tensors are named `model.<name>`, `optimizer.<index>.<buffer>` and
-/// `averaging.<name>`.
+/// ``key``. Tensors are named `model.<name>` (parameters and buffers, by their state-dict names),
+/// `optimizer.<index>.<buffer>` and `averaging.<name>`.
 struct CheckpointManifest: Codable, Equatable {
   /// The metadata key holding the manifest's JSON.
   static let key = "descent.checkpoint"
@@ -40,6 +40,9 @@ struct CheckpointManifest: Codable, Equatable {
   var dtype: String
   /// The model's parameter names, in order.
   var parameters: [String]
+  /// The model's buffer names (BatchNorm's running statistics), in order; absent for a model
+  /// without buffers and in files written before buffers were saved.
+  var buffers: [String]?
   var optimizer: OptimizerPart?
   var scheduler: SchedulerState?
   var averaging: AveragingPart?

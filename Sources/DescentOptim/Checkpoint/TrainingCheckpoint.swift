@@ -2,8 +2,9 @@ import DescentNN
 import Foundation
 
 /// Saves and restores everything a training run resumes from, in one safetensors file: the
-/// model's parameters (by dotted name), the optimizer's state dict, the scheduler's state, the
-/// weight-averaging state and a ``TrainingProgress`` (epoch, step, random generator).
+/// model's parameters and buffers (BatchNorm's running statistics), by their state-dict names,
+/// the optimizer's state dict, the scheduler's state, the weight-averaging state and a
+/// ``TrainingProgress`` (epoch, step, random generator).
 ///
 /// Tensors are stored little-endian in the model's dtype (`model.<name>`,
 /// `optimizer.<index>.<buffer>`, `averaging.<name>`), but optimizer buffers kept in another
@@ -22,6 +23,9 @@ import Foundation
 public struct TrainingCheckpoint<Scalar: TensorScalar> {
   /// The model's parameters with their dotted names.
   public let namedParameters: [(name: String, parameter: Parameter<Scalar>)]
+  /// The model's buffers (BatchNorm's running statistics) with their dotted names; none for a
+  /// checkpoint of named parameters.
+  public let namedBuffers: [(name: String, buffer: Buffer<Scalar>)]
   /// The optimizer whose state is saved and restored, if any.
   public var optimizer: (any CheckpointableOptimizer)?
   /// The learning-rate scheduler whose state is saved and restored, if any.
@@ -35,6 +39,7 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
     scheduler: (any LRScheduler)? = nil, averaging: AveragedModel<Scalar>? = nil
   ) {
     self.namedParameters = model.namedParameters()
+    self.namedBuffers = model.namedBuffers()
     self.optimizer = optimizer
     self.scheduler = scheduler
     self.averaging = averaging
@@ -54,6 +59,7 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
         part: "model", reason: "two parameters are named '\(name)'")
     }
     self.namedParameters = namedParameters
+    self.namedBuffers = []
     self.optimizer = optimizer
     self.scheduler = scheduler
     self.averaging = averaging
@@ -72,6 +78,7 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
   ///   that is not finite (nothing is written then).
   public func save(to url: URL, progress: TrainingProgress = TrainingProgress()) throws {
     var tensors = namedParameters.map { ("model.\($0.name)", $0.parameter.value) }
+    tensors += namedBuffers.map { ("model.\($0.name)", $0.buffer.value) }
     if let averaging {
       tensors += zip(averaging.names, averaging.averages).map { ("averaging.\($0)", $1) }
     }
@@ -114,8 +121,14 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
         .init(name: "model.\(name)", shape: parameter.shape, values: .init(parameter.value.scalars))
       )
     }
+    for (name, buffer) in namedBuffers {
+      archive.entries.append(
+        .init(name: "model.\(name)", shape: buffer.value.shape, values: .init(buffer.value.scalars))
+      )
+    }
     var manifest = CheckpointManifest(
-      dtype: dtype, parameters: namedParameters.map(\.name), progress: progress)
+      dtype: dtype, parameters: namedParameters.map(\.name),
+      buffers: namedBuffers.isEmpty ? nil : namedBuffers.map(\.name), progress: progress)
     if let optimizer {
       let dict = optimizer.stateDict()
       var records: [CheckpointManifest.OptimizerRecord] = []
@@ -160,8 +173,9 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
   ///
   /// The whole file is checked first: header bounds, offsets and dtypes; the CRC-32 of every
   /// tensor and of the metadata (files written before checksums existed have none and are not
-  /// checked); counts in range and every tensor finite; parameter names and
-  /// shapes against the model; the optimizer's kind and group and parameter counts; the
+  /// checked); counts in range and every tensor finite; parameter and buffer names and
+  /// shapes against the model (a file without buffers, from an older Descent, leaves the
+  /// model's as they are); the optimizer's kind and group and parameter counts; the
   /// scheduler's kind; the averaging rule, names and shapes. Parts this checkpoint value does not
   /// hold (no optimizer given, say) are ignored; parts it holds must be in the file. When any
   /// check fails nothing in memory is changed.
@@ -182,11 +196,13 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
       bytes: bytes, path: path, verifyingChecksums: verifyingChecksums)
     let manifest = try CheckpointManifest.read(from: archive.metadata, path: path)
     let values = try checkedParameterValues(archive, manifest, path: path)
+    let bufferValues = try checkedBufferValues(archive, manifest, path: path)
     let optimizerDict = try checkedOptimizerState(archive, manifest, path: path)
     try checkScheduler(manifest)
     let averagingState = try checkedAveragingState(archive, manifest, path: path)
     try apply(optimizer: optimizerDict, scheduler: manifest.scheduler, averaging: averagingState)
     for ((_, parameter), value) in zip(namedParameters, values) { parameter.value = value }
+    for ((_, buffer), value) in zip(namedBuffers, bufferValues) { buffer.value = value }
     return manifest.progress
   }
 
@@ -230,6 +246,29 @@ public struct TrainingCheckpoint<Scalar: TensorScalar> {
     }
     return try namedParameters.map { name, parameter in
       try tensor("model.\(name)", in: archive, shape: parameter.shape, path: path)
+    }
+  }
+
+  /// The saved values of the model's buffers, in ``namedBuffers``' order; none when the file
+  /// holds no buffers (its model had none, or an older Descent wrote it: the buffers are then
+  /// left as they are).
+  private func checkedBufferValues(
+    _ archive: SafetensorsArchive, _ manifest: CheckpointManifest, path: String
+  ) throws -> [Tensor<Scalar>] {
+    guard let saved = manifest.buffers, !namedBuffers.isEmpty else { return [] }
+    let names = namedBuffers.map(\.name)
+    guard saved == names else {
+      throw CheckpointError.stateMismatch(
+        part: "model buffers",
+        reason: "the checkpoint has \(saved), the model \(names)")
+    }
+    return try namedBuffers.map { name, buffer in
+      let value = try tensor("model.\(name)", in: archive, shape: buffer.value.shape, path: path)
+      if buffer.isInteger, value.scalars.contains(where: { $0 != $0.rounded() }) {
+        throw CheckpointError.corrupted(
+          path: path, reason: "tensor 'model.\(name)' holds a fraction in an integer buffer")
+      }
+      return value
     }
   }
 
