@@ -33,7 +33,7 @@ public protocol Lane {
 
 /// A scalar type that is its own one-wide lane and names its SIMD lane.
 public protocol LaneScalar: TensorScalar, Lane where Scalar == Self {
-  /// The SIMD vector of this scalar used by the fast path.
+  /// The vector lane of this scalar used by the fast path (``VectorLane``).
   associatedtype Vector: Lane where Vector.Scalar == Self
 }
 
