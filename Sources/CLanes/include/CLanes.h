@@ -194,68 +194,76 @@ DESCENT_LANE void descent_blockwise_search_tables(uint8_t *lookup) {
     }
 }
 
+#if defined(__AVX512BW__) && defined(__GFNI__)
+/// The codes of `runs` times 32 floats, for `descent_blockwise_codes`: `tables` are the search
+/// tables of steps 0-5 (up to 32 entries, one register each), 6 (two) and 7 (four). The search
+/// is a chain of dependent steps, so `runs` chains side by side fill each other's latency.
+DESCENT_LANE void descent_blockwise_search(int runs, const float *values, float inverse,
+                                           const __m512i tables[12], uint8_t *codes) {
+  const __m512 one = _mm512_set1_ps(1);
+  __m512i point[8], r[8];
+  for (int run = 0; run < runs; run++) {
+    __m512i parts[2];
+    for (int part = 0; part < 2; part++) {
+      __m512 scaled =
+          _mm512_mul_ps(_mm512_loadu_ps(values + 32 * run + 16 * part), _mm512_set1_ps(inverse));
+      // Clamping above is enough: minps returns its second operand when either is NaN, and a
+      // NaN, a value below -1 or -infinity makes a point the packing below saturates to 0.
+      // (c + 1) * 0.5 is exact, so one multiply by 32767.5 rounds as the two by 0.5 and 65535.
+      __m512 unrounded = _mm512_add_ps(
+          _mm512_mul_ps(_mm512_add_ps(_mm512_min_ps(one, scaled), one), _mm512_set1_ps(32767.5f)),
+          _mm512_set1_ps(0.5f));
+      parts[part] = _mm512_cvttps_epi32(unrounded);
+    }
+    // Points 0...65535 as unsigned 16-bit lanes, in the order (within each 128-bit lane) of
+    // the first part's 4, then the second's 4.
+    point[run] = _mm512_packus_epi32(parts[0], parts[1]);
+    r[run] = _mm512_setzero_si512();
+  }
+  for (int k = 0; k < 8; k++)
+    for (int run = 0; run < runs; run++) {
+      __m512i bound =
+          k < 6    ? _mm512_permutexvar_epi16(r[run], tables[k])
+          : k == 6 ? _mm512_permutex2var_epi16(tables[6], r[run], tables[7])
+                   : _mm512_mask_blend_epi16(
+                         _mm512_test_epi16_mask(r[run], _mm512_set1_epi16(64)),
+                         _mm512_permutex2var_epi16(tables[8], r[run], tables[9]),
+                         _mm512_permutex2var_epi16(tables[10], r[run], tables[11]));
+      r[run] = _mm512_mask_add_epi16(r[run], _mm512_cmpgt_epu16_mask(point[run], bound), r[run],
+                                     _mm512_set1_epi16((short)(1 << k)));
+    }
+  // The code is r with its 8 bits reversed (a GF(2) affine map of each byte), and dwords of 4
+  // codes go back to the values' order.
+  for (int run = 0; run < runs; run++) {
+    __m512i reversed =
+        _mm512_gf2p8affine_epi64_epi8(r[run], _mm512_set1_epi64(0x8040201008040201), 0);
+    _mm256_storeu_si256((__m256i *)(codes + 32 * run),
+                        _mm256_permutevar8x32_epi32(_mm512_cvtepi16_epi8(reversed),
+                                                    _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7)));
+  }
+}
+#endif
+
 /// The codes of `count` floats at `values` times `inverse` (the reciprocal of their block's
-/// absmax) through `lookup` (followed by its tables, written by `descent_blockwise_search_tables`),
-/// stored at `codes`. Where AVX-512 BW and GFNI are there, 32 points at a time are searched for
-/// as 16-bit integers, the tables held in registers and picked by permutes: the 64 KiB table is
-/// not read (on AMD Zen 4 a gather is slower than scalar loads).
+/// absmax) through `lookup` (followed by its tables, written by
+/// `descent_blockwise_search_tables`), stored at `codes`. Where AVX-512 BW and GFNI are there,
+/// 32 points at a time are searched for as 16-bit integers, the tables held in registers and
+/// picked by permutes: the 64 KiB table is not read (on AMD Zen 4 a gather is slower than
+/// scalar loads).
 DESCENT_LANE void descent_blockwise_codes(const float *values, long count, float inverse,
                                           const uint8_t *lookup, uint8_t *codes) {
   long i = 0;
 #if defined(__AVX512BW__) && defined(__GFNI__)
   const uint16_t *tree = (const uint16_t *)(lookup + 65536);
-  // Steps 0-5 (up to 32 entries) take one register each, step 6 two, step 7 four.
-  __m512i step[6], step6[2], step7[4];
-  for (int k = 0; k < 6; k++) step[k] = _mm512_loadu_si512(tree + (1 << k));
-  for (int part = 0; part < 2; part++) step6[part] = _mm512_loadu_si512(tree + 64 + 32 * part);
-  for (int part = 0; part < 4; part++) step7[part] = _mm512_loadu_si512(tree + 128 + 32 * part);
-  const __m512 one = _mm512_set1_ps(1);
-  // Two runs of 32 points at a time: the search is a chain of dependent steps, and the other
-  // run's steps fill its latency.
-  for (; i + 64 <= count; i += 64) {
-    __m512i point[2], r[2];
-    for (int run = 0; run < 2; run++) {
-      __m512i parts[2];
-      for (int part = 0; part < 2; part++) {
-        __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(values + i + 32 * run + 16 * part),
-                                      _mm512_set1_ps(inverse));
-        // Clamping above is enough: minps returns its second operand when either is NaN, and a
-        // NaN, a value below -1 or -infinity makes a point the packing below saturates to 0.
-        // (c + 1) * 0.5 is exact, so one multiply by 32767.5 rounds as the two by 0.5 and 65535.
-        __m512 scaledPoint = _mm512_add_ps(
-            _mm512_mul_ps(_mm512_add_ps(_mm512_min_ps(one, scaled), one),
-                          _mm512_set1_ps(32767.5f)),
-            _mm512_set1_ps(0.5f));
-        parts[part] = _mm512_cvttps_epi32(scaledPoint);
-      }
-      // Points 0...65535 as unsigned 16-bit lanes, in the order (within each 128-bit lane) of
-      // the first part's 4, then the second's 4.
-      point[run] = _mm512_packus_epi32(parts[0], parts[1]);
-      r[run] = _mm512_setzero_si512();
-    }
-    for (int k = 0; k < 8; k++)
-      for (int run = 0; run < 2; run++) {
-        __m512i bound =
-            k < 6    ? _mm512_permutexvar_epi16(r[run], step[k])
-            : k == 6 ? _mm512_permutex2var_epi16(step6[0], r[run], step6[1])
-                     : _mm512_mask_blend_epi16(
-                           _mm512_test_epi16_mask(r[run], _mm512_set1_epi16(64)),
-                           _mm512_permutex2var_epi16(step7[0], r[run], step7[1]),
-                           _mm512_permutex2var_epi16(step7[2], r[run], step7[3]));
-        r[run] = _mm512_mask_add_epi16(r[run], _mm512_cmpgt_epu16_mask(point[run], bound), r[run],
-                                       _mm512_set1_epi16((short)(1 << k)));
-      }
-    // The code is r with its 8 bits reversed (a GF(2) affine map of each byte), and dwords of 4
-    // codes go back to the values' order.
-    for (int run = 0; run < 2; run++) {
-      __m512i reversed =
-          _mm512_gf2p8affine_epi64_epi8(r[run], _mm512_set1_epi64(0x8040201008040201), 0);
-      _mm256_storeu_si256(
-          (__m256i *)(codes + i + 32 * run),
-          _mm256_permutevar8x32_epi32(_mm512_cvtepi16_epi8(reversed),
-                                      _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7)));
-    }
-  }
+  __m512i tables[12];
+  for (int k = 0; k < 6; k++) tables[k] = _mm512_loadu_si512(tree + (1 << k));
+  for (int part = 0; part < 6; part++)
+    tables[6 + part] = _mm512_loadu_si512(tree + 64 + 32 * part);
+  // Eight runs (a whole block) at a time, then one.
+  for (; i + 256 <= count; i += 256)
+    descent_blockwise_search(8, values + i, inverse, tables, codes + i);
+  for (; i + 32 <= count; i += 32)
+    descent_blockwise_search(1, values + i, inverse, tables, codes + i);
 #elif defined(__AVX512F__)
   // Without GFNI: gathers from the table (fast on Intel), 16 codes at a time. Each reads 4 bytes
   // a point, the last 3 of them in the search tables.

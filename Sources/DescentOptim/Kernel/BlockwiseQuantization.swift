@@ -69,6 +69,7 @@ final class QuantizationTable: @unchecked Sendable {
 
   /// The tables of `codebook`.
   init(codebook: [Float]) {
+    precondition(codebook.count == 256, "a dynamic map has 256 entries")
     self.codebook = codebook
     codes = .allocate(capacity: 2 * 256)
     codes.initialize(from: codebook, count: 256)
