@@ -34,6 +34,81 @@ import Testing
     }
   }
 
+  /// Floats whose points (the lookup's indices) cover all 65,536: each point's value and its
+  /// neighbours, the values either side of each point's rounding boundary and of each midpoint
+  /// of the map, and the specials.
+  static func pointCovering(map: [Float]) -> [Float] {
+    var values: [Float] = []
+    for point in 0..<65536 {
+      let value = -1 + (2 * Float(point)) / 65535
+      let boundary = -1 + (2 * (Float(point) + 0.5)) / 65535
+      values += [value, value.nextDown, value.nextUp, boundary.nextDown, boundary, boundary.nextUp]
+    }
+    for k in 0..<map.count - 1 {
+      let middle = 0.5 * (map[k] + map[k + 1])
+      values += [middle.nextDown, middle, middle.nextUp]
+    }
+    return values + Self.values.prefix(19)
+  }
+
+  @Test(arguments: [false, true])
+  func codesEqualTheLookupAtEveryPoint(signed: Bool) {
+    let table = signed ? BlockwiseQuantization.signedTable : BlockwiseQuantization.unsignedTable
+    let values = Self.pointCovering(map: table.codebook)
+    var reached = [Bool](repeating: false, count: 65536)
+    for value in values {
+      let clamped = value < -1 ? -1 : value > 1 ? 1 : value
+      let point = (clamped + 1) * 0.5 * 65535 + 0.5
+      reached[point >= 0 ? Int(point) : 0] = true
+    }
+    #expect(!reached.contains(false))
+    var codes = [UInt8](repeating: 0, count: values.count)
+    descent_blockwise_codes(values, values.count, 1, table.lookup, &codes)
+    var mismatches = 0
+    for (index, value) in values.enumerated() where codes[index] != table.code(of: value) {
+      mismatches += 1
+    }
+    #expect(mismatches == 0)
+  }
+
+  @Test(arguments: [false, true])
+  func codesOfRandomFloatsMatchTheScalarCode(signed: Bool) {
+    let table = signed ? BlockwiseQuantization.signedTable : BlockwiseQuantization.unsignedTable
+    var generator = SeededGenerator(seed: signed ? 11 : 13)
+    // Any bits (NaNs, infinities, huge and subnormal values) or magnitudes spread over
+    // [2^-20, 2), as optimizer state divided by its absmax is.
+    let values: [Float] = (0..<(1 << 18)).map { index in
+      index % 2 == 0
+        ? Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &generator))
+        : Float(
+          sign: index % 4 == 1 ? .plus : .minus,
+          exponent: -Int.random(in: 0...20, using: &generator),
+          significand: Float.random(in: 1..<2, using: &generator))
+    }
+    for inverse: Float in [1, 0.75, 1.9] {
+      var codes = [UInt8](repeating: 0, count: values.count)
+      descent_blockwise_codes(values, values.count, inverse, table.lookup, &codes)
+      var mismatches = 0
+      for (index, value) in values.enumerated()
+      where codes[index] != table.code(of: value * inverse) {
+        mismatches += 1
+      }
+      #expect(mismatches == 0, "inverse \(inverse)")
+    }
+  }
+
+  @Test(arguments: [false, true])
+  func decodingEveryCodeAtEveryLengthMatchesTheMap(signed: Bool) {
+    let table = signed ? BlockwiseQuantization.signedTable : BlockwiseQuantization.unsignedTable
+    let codes = (0..<320).map { UInt8(truncatingIfNeeded: $0 * 37 + $0 / 256) }
+    for count in 0...320 {
+      var output = [Float](repeating: .nan, count: count)
+      descent_blockwise_decode(codes, count, table.codes, 0.37, &output)
+      let expected = codes.prefix(count).map { table.codes[Int($0)] * 0.37 }
+      #expect(output.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count)")
+    }
+  }
+
   @Test func decodingMatchesTheMapTimesTheScale() {
     let map = BlockwiseQuantization.signedTable.codes
     let codes = (0..<300).map { UInt8(truncatingIfNeeded: $0 * 37 + $0 / 256) }

@@ -59,19 +59,24 @@ public enum BlockwiseQuantization {
 final class QuantizationTable: @unchecked Sendable {
   /// The map's 256 values, sorted.
   let codebook: [Float]
-  /// The map at a fixed address.
+  /// The map at a fixed address, followed by its byte planes (`descent_blockwise_map_planes`:
+  /// 1 KiB that the vector decoding picks from).
   let codes: UnsafeMutablePointer<Float>
   /// For each of 65,536 evenly spaced points of [-1, 1], the index of the map entry nearest to
-  /// it (bitsandbytes' `build_quantize_lut`), then 3 zero bytes (a gather reads 4 bytes a point).
+  /// it (bitsandbytes' `build_quantize_lut`), followed by the search tables the vector encoding
+  /// finds the same entries with (`descent_blockwise_search_tables`: 512 bytes).
   let lookup: UnsafeMutablePointer<UInt8>
 
   /// The tables of `codebook`.
   init(codebook: [Float]) {
+    precondition(codebook.count == 256, "a dynamic map has 256 entries")
     self.codebook = codebook
-    codes = .allocate(capacity: codebook.count)
-    codes.initialize(from: codebook, count: codebook.count)
-    lookup = .allocate(capacity: 65536 + 3)
-    (lookup + 65536).initialize(repeating: 0, count: 3)
+    codes = .allocate(capacity: 2 * 256)
+    codes.initialize(from: codebook, count: 256)
+    (codes + 256).initialize(repeating: 0, count: 256)
+    descent_blockwise_map_planes(codes)
+    lookup = UnsafeMutableRawPointer.allocate(byteCount: 65536 + 512, alignment: 64)
+      .initializeMemory(as: UInt8.self, repeating: 0, count: 65536 + 512)
     var index = 0
     for point in 0..<65536 {
       let value = -1 + (2 * Float(point)) / 65535
@@ -80,6 +85,7 @@ final class QuantizationTable: @unchecked Sendable {
       }
       lookup[point] = UInt8(index)
     }
+    descent_blockwise_search_tables(lookup)
   }
 
   /// The code of `value` (already divided by its block's absmax): bitsandbytes'
