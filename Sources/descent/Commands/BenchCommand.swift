@@ -170,9 +170,12 @@ struct BenchCommand: ParsableCommand {
     print(BenchReport.workloadTable(workloads))
   }
 
-  /// The outside baselines asked for, started, each running on `threads` threads.
+  /// The outside baselines asked for, started, each running on `threads` threads. Their OpenMP
+  /// threads spin about as long as Descent's workers before sleeping (GNU OpenMP's default of
+  /// milliseconds would take the processors from the case timed after them; the steps
+  /// themselves, back to back, run as fast either way).
   private func startBaselines(threads: Int) throws -> [StepBaseline] {
-    let environment = ["OMP_NUM_THREADS": String(threads)]
+    let environment = ["OMP_NUM_THREADS": String(threads), "GOMP_SPINCOUNT": "2000"]
     var baselines: [StepBaseline] = []
     if let cBaseline {
       baselines.append(
