@@ -61,14 +61,23 @@ public final class WorkerPool: @unchecked Sendable {
       return
     }
     withoutActuallyEscaping(body) { escapable in
-      core.run(taskCount: taskCount, job: ClosureJob(escapable))
+      core.run(taskCount: taskCount, job: ClosureJob(escapable), pinned: false)
     }
   }
 
   /// Runs `job` for every task index in `0..<taskCount`, spread over the pool's threads, and
   /// returns when all have finished, without allocating.
   public func run(taskCount: Int, job: some PoolJob) {
-    core.run(taskCount: taskCount, job: job)
+    core.run(taskCount: taskCount, job: job, pinned: false)
+  }
+
+  /// Runs `job` once per thread, task `i` always on the same thread (the caller runs task 0,
+  /// worker `i - 1` task `i`), for ``threadCount`` tasks, without allocating. Work split into
+  /// fixed parts this way stays with one core from run to run, and with it in that core's
+  /// caches, as OpenMP's static schedule keeps it; tasks handed out from a shared counter would
+  /// move between cores.
+  public func runPinned(job: some PoolJob) {
+    core.run(taskCount: threadCount, job: job, pinned: true)
   }
 }
 
@@ -104,6 +113,8 @@ final class PoolCore: @unchecked Sendable {
   private var helpers = 0
   private var job: (any PoolJob)?
   private var taskCount = 0
+  /// Whether each thread runs the one task of its own index (else they share a counter).
+  private var pinned = false
   private let nextTask = Atomic<Int>(0)
 
   /// How long a waiting thread keeps looking before it sleeps: longer than the gap between two
@@ -135,7 +146,7 @@ final class PoolCore: @unchecked Sendable {
     lock.withLock { min(threadLimit, count) }
   }
 
-  func run(taskCount count: Int, job newJob: any PoolJob) {
+  func run(taskCount count: Int, job newJob: any PoolJob, pinned isPinned: Bool) {
     let threads = threads(for: count)
     guard threads > 1 else {
       for index in 0..<count { newJob.run(task: index) }
@@ -146,13 +157,18 @@ final class PoolCore: @unchecked Sendable {
     lock.withLock {
       job = newJob
       taskCount = count
+      pinned = isPinned
       nextTask.store(0, ordering: .relaxed)
       helpers = threads - 1
       active.store(threads - 1, ordering: .relaxed)
       generation.wrappingAdd(1, ordering: .releasing)
       lock.broadcast()
     }
-    drain(newJob, count: count)
+    if isPinned {
+      newJob.run(task: 0)
+    } else {
+      drain(newJob, count: count)
+    }
     if !Self.spin(until: { active.load(ordering: .acquiring) == 0 }) {
       lock.withLock {
         while active.load(ordering: .acquiring) > 0 { lock.wait() }
@@ -207,11 +223,18 @@ final class PoolCore: @unchecked Sendable {
   /// taken, and whether it helped. The job is released before returning, so the caller's
   /// closure does not outlive its run.
   private func help(index: Int) -> (generation: Int, helped: Bool) {
-    let (taken, current, count) = lock.withLock {
-      (self.generation.load(ordering: .relaxed), index < helpers ? self.job : nil, taskCount)
+    let (taken, current, count, isPinned) = lock.withLock {
+      (
+        self.generation.load(ordering: .relaxed), index < helpers ? self.job : nil, taskCount,
+        pinned
+      )
     }
     guard let current else { return (taken, false) }
-    drain(current, count: count)
+    if isPinned {
+      current.run(task: index + 1)
+    } else {
+      drain(current, count: count)
+    }
     return (taken, true)
   }
 }

@@ -71,9 +71,6 @@ public struct StepPlan<Rule: OptimizerAlgorithm> {
   }
 }
 
-/// How many slices of a step's chunks each thread gets (more balance the load, fewer save calls).
-@usableFromInline let slicesPerThread = 4
-
 extension ElementwiseAlgorithm {
   /// Computes the step's constants for `parameter` and queues its update in `plan` (the path
   /// is chosen when the plan runs); a parameter without elements queues nothing.
@@ -120,12 +117,12 @@ extension ElementwiseAlgorithm {
           ElementwiseKernel.run(tasks, chunks: chunks, range: chunks.indices, path: path)
           return
         }
-        // A few slices per thread balance the load; each slice is one call into the rule's
-        // specialized loop. The job object is the plan's own, so the run allocates nothing.
-        job.prepare(
-          tasks: tasks, chunks: chunks, path: path,
-          sliceCount: min(chunks.count, pool.threadCount * slicesPerThread))
-        pool.run(taskCount: job.sliceCount, job: job)
+        // One run of consecutive chunks per thread, each thread the same run every step (as
+        // OpenMP's static schedule), so a step finds its part of the state in its core's caches;
+        // each slice is one call into the rule's specialized loop. The job object is the plan's
+        // own, so the run allocates nothing.
+        job.prepare(tasks: tasks, chunks: chunks, path: path, sliceCount: pool.threadCount)
+        pool.runPinned(job: job)
         job.prepare(tasks: .init(start: nil, count: 0), chunks: .init(start: nil, count: 0))
       }
     }
