@@ -1,5 +1,6 @@
 import DescentOptim
 import DescentTensor
+import Foundation
 import Testing
 
 /// The fused multi-tensor step: large enough to run on the worker threads, it must give the
@@ -121,6 +122,36 @@ import Testing
         pool.run(taskCount: taskCount) { index in buffer[index] += 1 }
       }
       #expect(hits == [Int](repeating: 1, count: taskCount))
+    }
+  }
+
+  /// A job that records, for each task, the thread that ran it and how often it ran.
+  final class ThreadRecorder: PoolJob, @unchecked Sendable {
+    var threads: [pthread_t?]
+    var runs: [Int]
+    init(_ count: Int) {
+      threads = Array(repeating: nil, count: count)
+      runs = Array(repeating: 0, count: count)
+    }
+    func run(task index: Int) {
+      threads[index] = pthread_self()
+      runs[index] += 1
+    }
+  }
+
+  @Test(arguments: [1, 2, 3])
+  func pinnedTasksRunOncePerThreadOnTheSameThreadEveryTime(_ threadCount: Int) {
+    let pool = WorkerPool(threadCount: threadCount)
+    let first = ThreadRecorder(threadCount)
+    pool.runPinned(job: first)
+    #expect(first.runs == Array(repeating: 1, count: threadCount))
+    #expect(first.threads[0] == pthread_self())
+    #expect(Set(first.threads.compactMap { $0.map(UInt.init) }).count == threadCount)
+    for _ in 0..<50 {
+      let again = ThreadRecorder(threadCount)
+      pool.runPinned(job: again)
+      #expect(again.runs == first.runs)
+      #expect(again.threads == first.threads)
     }
   }
 
