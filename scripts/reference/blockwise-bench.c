@@ -80,39 +80,17 @@ static void old_decode_scalar(const uint8_t *codes, long count, const float *map
 }
 
 #if defined(__AVX512F__)
+// The header's fallbacks for AVX-512 without GFNI or VBMI (the previous versions), with the
+// scalar tail.
 static void old_codes_gather(const float *values, long count, float inverse,
                              const uint8_t *lookup, uint8_t *codes) {
-  long i = 0;
-  const __m512 low = _mm512_set1_ps(-1), high = _mm512_set1_ps(1), half = _mm512_set1_ps(0.5f);
-  for (; i + 16 <= count; i += 16) {
-    __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(values + i), _mm512_set1_ps(inverse));
-    __m512 clamped = _mm512_min_ps(_mm512_max_ps(scaled, low), high);
-    __m512 point = _mm512_add_ps(
-        _mm512_mul_ps(_mm512_mul_ps(_mm512_add_ps(clamped, high), half), _mm512_set1_ps(65535)),
-        half);
-    __m512i bytes = _mm512_i32gather_epi32(_mm512_cvttps_epi32(point), lookup, 1);
-    _mm_storeu_si128((__m128i *)(codes + i), _mm512_cvtepi32_epi8(bytes));
-  }
+  long i = descent_blockwise_codes_gather(values, count, inverse, lookup, codes);
   for (; i < count; i++) codes[i] = descent_blockwise_code(values[i] * inverse, lookup);
 }
 
 static void old_decode_permute(const uint8_t *codes, long count, const float *map, float scale,
                                float *output) {
-  long i = 0;
-  __m512 table[16];
-  for (int part = 0; part < 16; part++) table[part] = _mm512_loadu_ps(map + 16 * part);
-  for (; i + 16 <= count; i += 16) {
-    __m512i index = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(codes + i)));
-    __m512 picked[8];
-    for (int part = 0; part < 8; part++)
-      picked[part] = _mm512_permutex2var_ps(table[2 * part], index, table[2 * part + 1]);
-    for (int bit = 5, width = 8; bit < 8; bit++, width /= 2) {
-      __mmask16 high = _mm512_test_epi32_mask(index, _mm512_set1_epi32(1 << bit));
-      for (int part = 0; part < width / 2; part++)
-        picked[part] = _mm512_mask_blend_ps(high, picked[2 * part], picked[2 * part + 1]);
-    }
-    _mm512_storeu_ps(output + i, _mm512_mul_ps(picked[0], _mm512_set1_ps(scale)));
-  }
+  long i = descent_blockwise_decode_floats(codes, count, map, scale, output);
   for (; i < count; i++) output[i] = map[codes[i]] * scale;
 }
 #endif

@@ -41,6 +41,31 @@ DESCENT_LANE void descent_blockwise_map_planes(float *map) {
   }
 }
 
+#if defined(__AVX512F__)
+/// The decoding without byte permutes (AVX-512 F only): the map's floats in 16 registers, 16
+/// codes at a time; returns how many codes it decoded (the rest are a tail of fewer than 16).
+DESCENT_LANE long descent_blockwise_decode_floats(const uint8_t *codes, long count,
+                                                  const float *map, float scale, float *output) {
+  long i = 0;
+  __m512 table[16];
+  for (int part = 0; part < 16; part++) table[part] = _mm512_loadu_ps(map + 16 * part);
+  for (; i + 16 <= count; i += 16) {
+    __m512i index = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(codes + i)));
+    // Each permute picks among 32 entries by bits 0-4; bits 5, 6 and 7 then choose between them.
+    __m512 picked[8];
+    for (int part = 0; part < 8; part++)
+      picked[part] = _mm512_permutex2var_ps(table[2 * part], index, table[2 * part + 1]);
+    for (int bit = 5, width = 8; bit < 8; bit++, width /= 2) {
+      __mmask16 high = _mm512_test_epi32_mask(index, _mm512_set1_epi32(1 << bit));
+      for (int part = 0; part < width / 2; part++)
+        picked[part] = _mm512_mask_blend_ps(high, picked[2 * part], picked[2 * part + 1]);
+    }
+    _mm512_storeu_ps(output + i, _mm512_mul_ps(picked[0], _mm512_set1_ps(scale)));
+  }
+  return i;
+}
+#endif
+
 /// `count` 8-bit codes at `codes` decoded through the 256-entry `map` (followed by its byte
 /// planes, written by `descent_blockwise_map_planes`) and scaled by `scale` into `output`.
 /// Where AVX-512 VBMI is there (AMD Zen 4, Intel Ice Lake), each byte of the map's floats is a
@@ -83,22 +108,7 @@ DESCENT_LANE void descent_blockwise_decode(const uint8_t *codes, long count, con
                        _mm512_mul_ps(_mm512_castsi512_ps(floats[r]), _mm512_set1_ps(scale)));
   }
 #elif defined(__AVX512F__)
-  // Without byte permutes: the map's floats in 16 registers, 16 codes at a time.
-  __m512 table[16];
-  for (int part = 0; part < 16; part++) table[part] = _mm512_loadu_ps(map + 16 * part);
-  for (; i + 16 <= count; i += 16) {
-    __m512i index = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(codes + i)));
-    // Each permute picks among 32 entries by bits 0-4; bits 5, 6 and 7 then choose between them.
-    __m512 picked[8];
-    for (int part = 0; part < 8; part++)
-      picked[part] = _mm512_permutex2var_ps(table[2 * part], index, table[2 * part + 1]);
-    for (int bit = 5, width = 8; bit < 8; bit++, width /= 2) {
-      __mmask16 high = _mm512_test_epi32_mask(index, _mm512_set1_epi32(1 << bit));
-      for (int part = 0; part < width / 2; part++)
-        picked[part] = _mm512_mask_blend_ps(high, picked[2 * part], picked[2 * part + 1]);
-    }
-    _mm512_storeu_ps(output + i, _mm512_mul_ps(picked[0], _mm512_set1_ps(scale)));
-  }
+  i = descent_blockwise_decode_floats(codes, count, map, scale, output);
 #endif
   for (; i < count; i++) output[i] = map[codes[i]] * scale;
 }
@@ -185,6 +195,28 @@ DESCENT_LANE void descent_blockwise_search(int runs, const float *values, float 
 }
 #endif
 
+#if defined(__AVX512F__)
+/// The codes without GFNI (AVX-512 F only): gathers from the table (fast on Intel), 16 codes at a
+/// time, each reading 4 bytes a point (the last 3 of them in the search tables); returns how many
+/// values it coded (the rest are a tail of fewer than 16).
+DESCENT_LANE long descent_blockwise_codes_gather(const float *values, long count, float inverse,
+                                                 const uint8_t *lookup, uint8_t *codes) {
+  long i = 0;
+  const __m512 low = _mm512_set1_ps(-1), high = _mm512_set1_ps(1), half = _mm512_set1_ps(0.5f);
+  for (; i + 16 <= count; i += 16) {
+    __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(values + i), _mm512_set1_ps(inverse));
+    // maxps returns its second operand when either is NaN: a NaN becomes -1, point 0.
+    __m512 clamped = _mm512_min_ps(_mm512_max_ps(scaled, low), high);
+    __m512 point = _mm512_add_ps(
+        _mm512_mul_ps(_mm512_mul_ps(_mm512_add_ps(clamped, high), half), _mm512_set1_ps(65535)),
+        half);
+    __m512i bytes = _mm512_i32gather_epi32(_mm512_cvttps_epi32(point), lookup, 1);
+    _mm_storeu_si128((__m128i *)(codes + i), _mm512_cvtepi32_epi8(bytes));
+  }
+  return i;
+}
+#endif
+
 /// The codes of `count` floats at `values` times `inverse` (the reciprocal of their block's
 /// absmax) through `lookup` (followed by its tables, written by
 /// `descent_blockwise_search_tables`), stored at `codes`. Where AVX-512 BW and GFNI are there,
@@ -206,19 +238,7 @@ DESCENT_LANE void descent_blockwise_codes(const float *values, long count, float
   for (; i + 32 <= count; i += 32)
     descent_blockwise_search(1, values + i, inverse, tables, codes + i);
 #elif defined(__AVX512F__)
-  // Without GFNI: gathers from the table (fast on Intel), 16 codes at a time. Each reads 4 bytes
-  // a point, the last 3 of them in the search tables.
-  const __m512 low = _mm512_set1_ps(-1), high = _mm512_set1_ps(1), half = _mm512_set1_ps(0.5f);
-  for (; i + 16 <= count; i += 16) {
-    __m512 scaled = _mm512_mul_ps(_mm512_loadu_ps(values + i), _mm512_set1_ps(inverse));
-    // maxps returns its second operand when either is NaN: a NaN becomes -1, point 0.
-    __m512 clamped = _mm512_min_ps(_mm512_max_ps(scaled, low), high);
-    __m512 point = _mm512_add_ps(
-        _mm512_mul_ps(_mm512_mul_ps(_mm512_add_ps(clamped, high), half), _mm512_set1_ps(65535)),
-        half);
-    __m512i bytes = _mm512_i32gather_epi32(_mm512_cvttps_epi32(point), lookup, 1);
-    _mm_storeu_si128((__m128i *)(codes + i), _mm512_cvtepi32_epi8(bytes));
-  }
+  i = descent_blockwise_codes_gather(values, count, inverse, lookup, codes);
 #endif
   for (; i < count; i++) codes[i] = descent_blockwise_code(values[i] * inverse, lookup);
 }
