@@ -1,5 +1,6 @@
 // The plain C baseline `descent bench --c-baseline` sets beside Descent's optimizer steps: each
-// element-wise optimizer's float32 update with PyTorch's default options (SGD with lr 0.01 and
+// element-wise optimizer's float32 update (and Adam's with bfloat16 moments; not the 8-bit ones,
+// which scripts/reference/torch-steps.py takes from bitsandbytes) with PyTorch's default options (SGD with lr 0.01 and
 // momentum 0.9), one loop per step that the compiler vectorises, on every thread through OpenMP.
 // It moves the same bytes and does the same arithmetic as Descent's fused step; several tensors
 // are one flat array, as in a ParameterArena.
@@ -13,6 +14,7 @@
 // 0.01 and state at 0, as in `descent bench`.
 #include <math.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,35 @@ static void adam_with(float decay) {
   }
 }
 static void adam(void) { adam_with(1.0f); }
+
+// bfloat16 bits to float, and float to the nearest bfloat16 (ties to even, NaN kept quiet).
+static inline float widen(uint16_t half) {
+  uint32_t bits = (uint32_t)half << 16;
+  float value;
+  memcpy(&value, &bits, sizeof value);
+  return value;
+}
+static inline uint16_t narrow(float value) {
+  uint32_t bits;
+  memcpy(&bits, &value, sizeof bits);
+  if ((bits & 0x7FFFFFFF) > 0x7F800000) return (uint16_t)((bits >> 16) | 0x40);
+  return (uint16_t)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+}
+
+// Adam with both moments stored as bfloat16 (Descent's AdamBF16), float32 arithmetic.
+static void adam_bf16(void) {
+  const double b1 = 0.9, b2 = 0.999, lr = 1e-3;
+  const float size = (float)(-lr / (1 - pow(b1, step))), root = (float)sqrt(1 - pow(b2, step));
+  const float w1 = (float)(1 - b1), fb2 = (float)b2, w2 = (float)(1 - b2), eps = 1e-8f;
+  uint16_t *m16 = (uint16_t *)s0, *v16 = (uint16_t *)s1;
+  LOOP {
+    float gi = g[i], m0 = widen(m16[i]);
+    float m = m0 + w1 * (gi - m0), v = widen(v16[i]) * fb2 + w2 * gi * gi;
+    m16[i] = narrow(m);
+    v16[i] = narrow(v);
+    p[i] = p[i] + size * m / (sqrtf(v) / root + eps);
+  }
+}
 static void adamw(void) { adam_with(1.0f - 1e-3f * 0.01f); }
 
 static void adadelta(void) {
@@ -191,7 +222,7 @@ static const struct {
 } steps[] = {
     {"SGD", sgd},         {"Adagrad", adagrad},
     {"RMSprop", rmsprop}, {"Adam", adam},
-    {"AdamW", adamw},     {"Adadelta", adadelta},
+    {"AdamW", adamw},     {"AdamBF16", adam_bf16}, {"Adadelta", adadelta},
     {"Adamax", adamax},   {"NAdam", nadam},
     {"RAdam", radam},     {"ASGD", asgd},
     {"Rprop", rprop},     {"Lion", lion},
