@@ -17,8 +17,9 @@ public final class StepBaseline {
   private let answers: FileHandle
   private var buffered = Data()
 
-  /// The longest a request may take before the baseline is given up as hung.
-  public static let timeoutSeconds = 600.0
+  /// The longest a request may take before the baseline is given up as hung (a step of 50M
+  /// parameters in PyTorch's slowest implementation takes about a second).
+  public static let timeoutSeconds = 120.0
 
   /// Starts `command` (an executable and its arguments; the executable is looked up on `PATH`
   /// unless it holds a `/`) with `environment` added to this process's environment.
@@ -33,6 +34,12 @@ public final class StepBaseline {
     // A baseline that exits makes writing to it fail with EPIPE instead of killing this process.
     signal(SIGPIPE, SIG_IGN)
     if executable.contains("/") {
+      guard FileManager.default.isExecutableFile(atPath: executable),
+        (try? URL(fileURLWithPath: executable).resolvingSymlinksInPath().resourceValues(
+          forKeys: [.isRegularFileKey]))?.isRegularFile == true
+      else {
+        throw TrainingError.baselineFailed(label, "\(executable) is not an executable file")
+      }
       process.executableURL = URL(fileURLWithPath: executable)
       process.arguments = Array(command.dropFirst())
     } else {
@@ -78,7 +85,7 @@ public final class StepBaseline {
     do {
       try requests.write(contentsOf: Data(request.utf8))
     } catch {
-      throw TrainingError.baselineFailed(label, "it stopped reading requests (\(error))")
+      throw TrainingError.baselineFailed(label, "it exited before reading the request for \(name)")
     }
     let line = try readLine()
     if line.hasPrefix("unsupported") { return nil }
