@@ -17,15 +17,19 @@ public final class StepBaseline {
   private let answers: FileHandle
   private var buffered = Data()
 
-  /// The longest a request may take before the baseline is given up as hung (a step of 50M
-  /// parameters in PyTorch's slowest implementation takes about a second).
-  public static let timeoutSeconds = 120.0
+  /// The longest a request may take before the baseline is given up as hung (120 s unless
+  /// given: a step of 50M parameters in PyTorch's slowest implementation takes about a second).
+  public let timeoutSeconds: Double
 
   /// Starts `command` (an executable and its arguments; the executable is looked up on `PATH`
   /// unless it holds a `/`) with `environment` added to this process's environment.
   ///
   /// - Throws: ``TrainingError/baselineFailed(_:_:)`` when the program cannot be started.
-  public init(label: String, command: [String], environment: [String: String] = [:]) throws {
+  public init(
+    label: String, command: [String], environment: [String: String] = [:],
+    timeoutSeconds: Double = 120
+  ) throws {
+    self.timeoutSeconds = timeoutSeconds
     guard let executable = command.first, !executable.isEmpty else {
       throw TrainingError.baselineFailed(label, "no command given")
     }
@@ -60,10 +64,21 @@ public final class StepBaseline {
     }
   }
 
+  /// Stops the program: its input closes (a baseline reading requests ends there), and one that
+  /// is still running a second later (blocked in a step, or hung) is terminated, then killed.
   deinit {
     try? requests.close()
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
+    for signal in [0, SIGTERM, SIGKILL] {
+      if signal != 0 && process.isRunning {
+        // Its process group too, when it leads one (children it started die with it).
+        kill(-process.processIdentifier, signal)
+        kill(process.processIdentifier, signal)
+      }
+      let deadline = Date().addingTimeInterval(1)
+      while process.isRunning && Date() < deadline { usleep(10_000) }
+      if !process.isRunning { break }
+    }
+    if !process.isRunning { process.waitUntilExit() }
   }
 
   /// The baseline's answer to one request: its seconds and the label of its implementation
@@ -99,7 +114,7 @@ public final class StepBaseline {
 
   /// The next line the program writes, without its newline.
   private func readLine() throws -> String {
-    let deadline = Date().addingTimeInterval(Self.timeoutSeconds)
+    let deadline = Date().addingTimeInterval(timeoutSeconds)
     while true {
       if let end = buffered.firstIndex(of: UInt8(ascii: "\n")) {
         let line = String(decoding: buffered[..<end], as: UTF8.self)
@@ -112,7 +127,7 @@ public final class StepBaseline {
       let remaining = deadline.timeIntervalSinceNow
       guard remaining > 0 else {
         throw TrainingError.baselineFailed(
-          label, "gave no answer within \(Int(Self.timeoutSeconds)) s")
+          label, "gave no answer within \(Int(timeoutSeconds)) s")
       }
       var ready = pollfd(fd: answers.fileDescriptor, events: Int16(POLLIN), revents: 0)
       if poll(&ready, 1, Int32(min(remaining, 1) * 1000)) <= 0 { continue }

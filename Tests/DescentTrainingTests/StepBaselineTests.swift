@@ -33,6 +33,15 @@ import Testing
     }
   }
 
+  @Test func aBaselineThatNeverAnswersIsGivenUp() throws {
+    let baseline = try StepBaseline(
+      label: "C", command: ["/bin/sh", "-c", "read line; exec sleep 1000"],
+      timeoutSeconds: 1)
+    #expect(throws: TrainingError.baselineFailed("C", "gave no answer within 1 s")) {
+      try baseline.time("Adam", layout: Self.layout, repeats: 1)
+    }
+  }
+
   @Test func missingOrExitedProgramsAreRefusedByLabel() throws {
     for path in ["/nonexistent/steps", "/dev/null", "/tmp"] {
       #expect(throws: TrainingError.baselineFailed("C", "\(path) is not an executable file")) {
