@@ -201,12 +201,9 @@ final class PoolCore: @unchecked Sendable {
   private func workerLoop(index: Int, seen start: Int) {
     var seen = start
     while true {
-      let published = { [self] in
-        generation.load(ordering: .acquiring) != seen || stopping.load(ordering: .relaxed)
-      }
-      if !Self.spin(until: published) {
+      if !Self.spin(until: { isPublished(after: seen) }) {
         lock.lock()
-        while !published() { lock.wait() }
+        while !isPublished(after: seen) { lock.wait() }
         lock.unlock()
       }
       if stopping.load(ordering: .sequentiallyConsistent) { return }
@@ -216,6 +213,11 @@ final class PoolCore: @unchecked Sendable {
         lock.withLock { lock.broadcast() }
       }
     }
+  }
+
+  /// Whether a job newer than generation `seen` was published, or the pool is stopping.
+  private func isPublished(after seen: Int) -> Bool {
+    generation.load(ordering: .acquiring) != seen || stopping.load(ordering: .relaxed)
   }
 
   /// Takes the current job, as the caller published it (its generation and fields together,

@@ -68,17 +68,19 @@ public final class StepBaseline {
   /// is still running a second later (blocked in a step, or hung) is terminated, then killed.
   deinit {
     try? requests.close()
-    for signal in [0, SIGTERM, SIGKILL] {
-      if signal != 0 && process.isRunning {
-        // Its process group too, when it leads one (children it started die with it).
-        kill(-process.processIdentifier, signal)
-        kill(process.processIdentifier, signal)
-      }
-      let deadline = Date().addingTimeInterval(1)
-      while process.isRunning && Date() < deadline { usleep(10_000) }
-      if !process.isRunning { break }
+    for signal in [SIGTERM, SIGKILL] where !exited(within: 1) {
+      // Its process group too, when it leads one (children it started die with it).
+      kill(-process.processIdentifier, signal)
+      kill(process.processIdentifier, signal)
     }
-    if !process.isRunning { process.waitUntilExit() }
+    if exited(within: 1) { process.waitUntilExit() }
+  }
+
+  /// Whether the program has exited, after waiting up to `seconds` for it.
+  private func exited(within seconds: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    return !process.isRunning
   }
 
   /// The baseline's answer to one request: its seconds and the label of its implementation
